@@ -1,0 +1,171 @@
+package kz.baga.jobs.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Reads every source of an input folder into one DataFrame of canonical events, still as text (validation
+ * comes next), each row with its {@code source}, {@code file}, {@code line} and {@code raw} text.
+ *
+ * <p>Columns: the canonical columns as strings, except {@code event_date} (date) and {@code recorded_at}
+ * (timestamp), already parsed with the source's formats ({@code event_date_raw} and {@code recorded_at_raw}
+ * keep the text so a parse failure can be told from a missing value); then {@code file}, {@code line},
+ * {@code raw}, {@code field_count}, {@code expected_fields}.
+ */
+public final class EventSources {
+
+    public static final List<String> OUTPUT = List.of("source", "event_id", "academic_year", "iin", "school_id",
+            "class_label", "grade_level", "subject_code", "term", "kind", "score", "max_score", "event_date",
+            "event_date_raw", "recorded_at", "recorded_at_raw", "file", "line", "raw", "field_count", "expected_fields");
+
+    private EventSources() {
+    }
+
+    public static Dataset<Row> read(SparkSession spark, InputFolder input) {
+        Dataset<Row> all = null;
+        for (InputFolder.Source source : input.sources()) {
+            for (Dataset<Row> part : readSource(spark, input, source)) {
+                all = all == null ? part : all.unionByName(part);
+            }
+        }
+        return all;
+    }
+
+    static List<Dataset<Row>> readSource(SparkSession spark, InputFolder input, InputFolder.Source source) {
+        SourceSpec spec = source.spec();
+        List<Dataset<Row>> out = new ArrayList<>();
+        if (spec.isJdbc()) {
+            out.add(normalise(readJdbc(spark, spec), spec));
+            return out;
+        }
+        for (NumberedCsv.FileGroup group : NumberedCsv.groupByHeader(input.fs(), source.folder(), source.files(),
+                spec.charset(), spec.delimiter(), spec.quote())) {
+            out.add(normalise(NumberedCsv.read(spark, group, spec.columns()), spec));
+        }
+        return out;
+    }
+
+    /** Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text. */
+    static Dataset<Row> readJdbc(SparkSession spark, SourceSpec spec) {
+        String url = env(spec.urlEnv(), spec);
+        Properties props = new Properties();
+        if (spec.userEnv() != null) {
+            props.setProperty("user", env(spec.userEnv(), spec));
+        }
+        if (spec.passwordEnv() != null) {
+            props.setProperty("password", env(spec.passwordEnv(), spec));
+        }
+        props.setProperty("driver", "org.postgresql.Driver");
+        props.setProperty("fetchsize", "10000");
+        Dataset<Row> table;
+        if (spec.partitionColumn() != null && spec.partitions() > 1) {
+            // PostgreSQL's hashtext spreads any key (school ids are text) evenly over the partitions.
+            String[] predicates = new String[spec.partitions()];
+            for (int i = 0; i < predicates.length; i++) {
+                predicates[i] = "mod(abs(hashtext(cast(\"" + spec.partitionColumn() + "\" as text))), "
+                        + spec.partitions() + ") = " + i;
+            }
+            table = spark.read().jdbc(url, spec.table(), predicates, props);
+        } else {
+            table = spark.read().jdbc(url, spec.table(), props);
+        }
+        List<Column> cols = new ArrayList<>();
+        Map<String, Column> asText = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : spec.columns().entrySet()) {
+            Column c = col("`" + e.getValue() + "`");
+            Column text = e.getKey().equals("recorded_at")
+                    ? expr("date_format(`" + e.getValue() + "`, 'yyyy-MM-dd HH:mm:ss')")
+                    : c.cast("string");
+            asText.put(e.getKey(), text);
+        }
+        asText.forEach((k, v) -> cols.add(v.as(k)));
+        cols.add(lit("jdbc:" + spec.table()).as("file"));
+        cols.add(lit(0L).as("line"));
+        List<Column> rawFields = new ArrayList<>();
+        asText.forEach((k, v) -> rawFields.add(v.as(spec.columns().get(k))));
+        cols.add(to_json(struct(rawFields.toArray(Column[]::new))).as("raw"));
+        cols.add(lit(0).as("field_count"));
+        cols.add(lit(0).as("expected_fields"));
+        return table.select(cols.toArray(Column[]::new));
+    }
+
+    private static String env(String name, SourceSpec spec) {
+        String v = System.getenv(name);
+        if (v == null || v.isEmpty()) {
+            v = System.getProperty(name);
+        }
+        if (v == null || v.isEmpty()) {
+            throw new InputException("source " + spec.name() + " reads a database: set the environment variable " + name);
+        }
+        return v;
+    }
+
+    /** Constants, value maps, decimal separators and date formats applied; canonical column order. */
+    static Dataset<Row> normalise(Dataset<Row> rows, SourceSpec spec) {
+        Map<String, Column> c = new LinkedHashMap<>();
+        for (String name : SourceSpec.CANONICAL) {
+            Column v;
+            if (spec.constants().containsKey(name)) {
+                v = lit(spec.constants().get(name));
+            } else if (spec.columns().containsKey(name)) {
+                v = nullif(trim(col(name)), lit(""));
+            } else {
+                v = lit(null).cast("string");
+            }
+            Map<String, String> map = spec.valueMaps().get(name);
+            if (map != null && !map.isEmpty()) {
+                List<Column> kv = new ArrayList<>();
+                map.forEach((from, to) -> {
+                    kv.add(lit(from));
+                    kv.add(lit(to));
+                });
+                v = coalesce(functions.map(kv.toArray(Column[]::new)).getItem(v), v);
+            }
+            if (spec.decimalSeparator() != '.' && (name.equals("score") || name.equals("max_score"))) {
+                v = replace(v, lit(String.valueOf(spec.decimalSeparator())), lit("."));
+            }
+            c.put(name, v);
+        }
+        Column dateRaw = c.get("event_date");
+        Column tsRaw = c.get("recorded_at");
+        Column date = spec.isoDates() ? expr("try_cast(event_date_raw as date)")
+                : expr("try_to_date(event_date_raw, '" + spec.dateFormat().replace("'", "''") + "')");
+        Column ts = spec.isoTimestamps() ? expr("try_cast(recorded_at_raw as timestamp)")
+                : expr("try_to_timestamp(recorded_at_raw, '" + spec.timestampFormat().replace("'", "''") + "')");
+        List<Column> cols = new ArrayList<>();
+        for (String name : SourceSpec.CANONICAL) {
+            if (name.equals("event_date")) {
+                cols.add(dateRaw.as("event_date_raw"));
+            } else if (name.equals("recorded_at")) {
+                cols.add(tsRaw.as("recorded_at_raw"));
+            } else {
+                cols.add(c.get(name).as(name));
+            }
+        }
+        for (String extra : List.of("file", "line", "raw", "field_count", "expected_fields")) {
+            cols.add(col(extra));
+        }
+        return rows.select(cols.toArray(Column[]::new))
+                .withColumn("event_date", date)
+                .withColumn("recorded_at", ts)
+                .select(OUTPUT.stream().map(n -> col(n)).toArray(Column[]::new));
+    }
+}

@@ -1,0 +1,175 @@
+package kz.baga.jobs.ingest;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Types and checks the canonical events. Each row gets a {@code reason} code (null when the row is accepted)
+ * and a {@code detail}; the first failing check names the row's problem. Reason codes are stable:
+ *
+ * <table>
+ * <tr><td>BAD_COLUMN_COUNT</td><td>the line has more or fewer fields than the header</td></tr>
+ * <tr><td>MISSING_FIELD</td><td>a required field is empty (detail names them)</td></tr>
+ * <tr><td>BAD_IIN</td><td>not 12 digits, not a real birth date, or a wrong check digit</td></tr>
+ * <tr><td>BAD_YEAR</td><td>academic_year is not {@code YYYY-YYYY} with consecutive years</td></tr>
+ * <tr><td>BAD_KIND</td><td>kind is not FO, SOR, SOCH, TERM, YEAR or EXAM</td></tr>
+ * <tr><td>BAD_TERM</td><td>term is not 1–4, or a half-year subject's mark is not in term 2 or 4</td></tr>
+ * <tr><td>BAD_NUMBER</td><td>score, max_score or grade_level is not a number</td></tr>
+ * <tr><td>BAD_DATE</td><td>event_date or recorded_at is not a date in the source's format</td></tr>
+ * <tr><td>UNKNOWN_SCHOOL, UNKNOWN_SUBJECT, UNKNOWN_PUPIL</td><td>not in the reference files</td></tr>
+ * <tr><td>GRADE_NOT_MARKED</td><td>grade level outside the marked grades (grade 1 is not marked)</td></tr>
+ * <tr><td>BAD_MAX_SCORE</td><td>max_score not positive; FO not out of 10; TERM/YEAR/EXAM not out of 5</td></tr>
+ * <tr><td>SCORE_OUT_OF_RANGE</td><td>score below 0 or above max; FO outside 1–10; a mark outside 2–5 or not whole</td></tr>
+ * <tr><td>DATE_OUTSIDE_YEAR</td><td>event_date outside the academic year</td></tr>
+ * </table>
+ */
+public final class EventValidator {
+
+    public static final List<String> KINDS = List.of("FO", "SOR", "SOCH", "TERM", "YEAR", "EXAM");
+    public static final List<String> ASSESSMENT_KINDS = List.of("FO", "SOR", "SOCH");
+    public static final List<String> CERTIFIED_KINDS = List.of("TERM", "YEAR", "EXAM");
+    private static final List<String> REQUIRED = List.of("source", "event_id", "academic_year", "iin", "school_id",
+            "subject_code", "term", "kind", "score", "max_score", "event_date_raw");
+
+    private EventValidator() {
+    }
+
+    private record Check(Column failed, String reason, Column detail) {
+    }
+
+    /**
+     * @param events   rows of {@link EventSources#OUTPUT}
+     * @return the events with typed columns, {@code student_id}, {@code reason} and {@code detail}
+     */
+    public static Dataset<Row> validate(Dataset<Row> events, ReferenceData ref, Rules rules) {
+        Dataset<Row> schools = ref.schools().select(col("school_id").as("ref_school_id"));
+        Dataset<Row> subjects = ref.subjects().select(col("subject_code").as("ref_subject_code"),
+                col("assessment").as("ref_assessment"));
+        // Only what the checks and the class fill need; the join is broadcast while the directory is city-sized.
+        Dataset<Row> pupils = ref.directory().select(col("iin").as("ref_iin"), col("student_id"),
+                col("academic_year").as("ref_year"), col("class_label").as("ref_class"),
+                col("grade_level").as("ref_grade"));
+
+        Dataset<Row> joined = events
+                .join(broadcast(schools), col("school_id").equalTo(col("ref_school_id")), "left")
+                .join(broadcast(subjects), col("subject_code").equalTo(col("ref_subject_code")), "left")
+                .join(pupils, col("iin").equalTo(col("ref_iin")), "left");
+
+        Column termI = col("term").try_cast("int");
+        Column scoreD = col("score").try_cast("decimal(9,2)");
+        Column maxD = col("max_score").try_cast("decimal(9,2)");
+        Column gradeGiven = col("grade_level").try_cast("int");
+        Column yearStart = substring(col("academic_year"), 1, 4).try_cast("int");
+        Column yearEnd = substring(col("academic_year"), 6, 4).try_cast("int");
+        Column refYearStart = substring(col("ref_year"), 1, 4).try_cast("int");
+        // A source without grade levels (or a history row) gets the grade the pupil had that year.
+        Column grade = coalesce(gradeGiven, col("ref_grade").minus(refYearStart.minus(yearStart)));
+        Column classLabel = coalesce(col("class_label"),
+                when(col("ref_year").equalTo(col("academic_year")), col("ref_class")));
+        Column kind = col("kind");
+        Column iinProblem = Checks.iinProblem(col("iin"));
+
+        List<Column> missingNames = new ArrayList<>();
+        Column anyMissing = lit(false);
+        for (String f : REQUIRED) {
+            missingNames.add(when(col(f).isNull(), lit(f.replace("_raw", ""))));
+            anyMissing = anyMissing.or(col(f).isNull());
+        }
+        Column start = to_date(concat(yearStart.cast("string"), lit("-" + rules.yearStart())));
+        Column end = to_date(concat(yearEnd.cast("string"), lit("-" + rules.yearEnd())));
+        Column isFo = kind.equalTo("FO");
+        Column isCertified = kind.isin(CERTIFIED_KINDS.toArray());
+        Column halfYearTerm = col("ref_assessment").equalTo("HALF_YEAR")
+                .and(kind.isin("FO", "SOR", "SOCH", "TERM")).and(termI.isin(1, 3));
+
+        List<Check> checks = List.of(
+                new Check(col("field_count").notEqual(col("expected_fields")), "BAD_COLUMN_COUNT",
+                        concat(lit("expected "), col("expected_fields").cast("string"), lit(" fields, found "),
+                                col("field_count").cast("string"))),
+                new Check(anyMissing, "MISSING_FIELD",
+                        concat(lit("empty: "), concat_ws(",", missingNames.toArray(Column[]::new)))),
+                new Check(iinProblem.isNotNull(), "BAD_IIN", iinProblem),
+                new Check(col("academic_year").rlike("^[0-9]{4}-[0-9]{4}$").equalTo(false)
+                        .or(yearEnd.minus(yearStart).notEqual(1)), "BAD_YEAR",
+                        concat(lit("academic_year '"), col("academic_year"), lit("' is not YYYY-YYYY"))),
+                new Check(kind.isin(KINDS.toArray()).equalTo(false), "BAD_KIND",
+                        concat(lit("kind '"), kind, lit("' is not one of " + String.join(",", KINDS)))),
+                new Check(termI.isNull().or(termI.between(1, 4).equalTo(false)), "BAD_TERM",
+                        concat(lit("term '"), col("term"), lit("' is not 1-4"))),
+                new Check(scoreD.isNull().or(maxD.isNull())
+                        .or(col("grade_level").isNotNull().and(gradeGiven.isNull())), "BAD_NUMBER",
+                        concat(lit("not a number: score '"), col("score"), lit("', max_score '"), col("max_score"),
+                                lit("'"))),
+                new Check(col("event_date").isNull()
+                        .or(col("recorded_at_raw").isNotNull().and(col("recorded_at").isNull())), "BAD_DATE",
+                        concat(lit("not a date: '"), col("event_date_raw"), lit("' / '"),
+                                coalesce(col("recorded_at_raw"), lit("")), lit("'"))),
+                new Check(col("ref_school_id").isNull(), "UNKNOWN_SCHOOL",
+                        concat(lit("school '"), col("school_id"), lit("' is not in schools.csv"))),
+                new Check(col("ref_subject_code").isNull(), "UNKNOWN_SUBJECT",
+                        concat(lit("subject '"), col("subject_code"), lit("' is not in subjects.csv"))),
+                new Check(halfYearTerm, "BAD_TERM",
+                        concat(lit("subject "), col("subject_code"), lit(" is half-yearly: term 2 or 4, not "),
+                                col("term"))),
+                new Check(col("student_id").isNull(), "UNKNOWN_PUPIL", lit("IIN is not in students.csv")),
+                new Check(grade.isNull().or(grade.between(rules.markedFrom(), rules.markedTo()).equalTo(false)),
+                        "GRADE_NOT_MARKED",
+                        concat(lit("grade level "), coalesce(grade.cast("string"), lit("unknown")),
+                                lit(" is not marked (" + rules.markedFrom() + "-" + rules.markedTo() + ")"))),
+                new Check(maxD.leq(0).or(isFo.and(maxD.notEqual(rules.foMax())))
+                        .or(isCertified.and(maxD.notEqual(rules.certifiedMax()))), "BAD_MAX_SCORE",
+                        concat(lit("max_score "), col("max_score"), lit(" is not valid for "), kind)),
+                new Check(scoreD.lt(0).or(scoreD.gt(maxD))
+                        .or(isFo.and(scoreD.lt(rules.foMin())))
+                        .or(isCertified.and(scoreD.lt(rules.certifiedMin())
+                                .or(scoreD.notEqual(scoreD.cast("int"))))), "SCORE_OUT_OF_RANGE",
+                        concat(lit("score "), col("score"), lit(" out of range for "), kind, lit(" (max "),
+                                col("max_score"), lit(")"))),
+                new Check(col("event_date").lt(start).or(col("event_date").gt(end)), "DATE_OUTSIDE_YEAR",
+                        concat(lit("event_date "), col("event_date").cast("string"), lit(" is outside "),
+                                col("academic_year"))));
+
+        Column reason = null;
+        Column detail = null;
+        for (Check c : checks) {
+            reason = reason == null ? when(c.failed(), lit(c.reason())) : reason.when(c.failed(), lit(c.reason()));
+            detail = detail == null ? when(c.failed(), c.detail()) : detail.when(c.failed(), c.detail());
+        }
+
+        return joined.select(
+                col("student_id"),
+                col("subject_code"),
+                col("academic_year"),
+                termI.as("term"),
+                kind.as("kind"),
+                scoreD.as("score"),
+                maxD.as("max_score"),
+                col("event_date"),
+                col("recorded_at"),
+                col("source"),
+                col("event_id"),
+                col("school_id"),
+                classLabel.as("class_label"),
+                grade.as("grade_level"),
+                col("ref_assessment").as("assessment"),
+                col("file"),
+                col("line"),
+                col("raw"),
+                reason.as("reason"),
+                detail.as("detail"));
+    }
+}

@@ -1,0 +1,170 @@
+package kz.baga.jobs.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The input folder of DESIGN.md: {@code schools.csv}, {@code students.csv}, {@code subjects.csv},
+ * {@code events/*.csv} and {@code sources/NAME/manifest.json}. Checks what must be there before Spark starts
+ * reading, so a wrong path fails in a second with a message that says what is missing.
+ */
+public final class InputFolder {
+
+    public static final List<String> REFERENCE_FILES = List.of("schools.csv", "students.csv", "subjects.csv");
+
+    /** A source: its spec and the files it reads (empty for a database source). */
+    public record Source(SourceSpec spec, String folder, List<Path> files) {
+    }
+
+    private final FileSystem fs;
+    private final Path root;
+    private final List<Source> sources;
+
+    private InputFolder(FileSystem fs, Path root, List<Source> sources) {
+        this.fs = fs;
+        this.root = root;
+        this.sources = sources;
+    }
+
+    public static InputFolder open(String location, Configuration conf) {
+        Path root = new Path(location);
+        FileSystem fs;
+        try {
+            fs = FileSystem.get(URI.create(location.contains("://") ? location : root.toUri().toString()), conf);
+            root = fs.makeQualified(root);
+            if (!fs.exists(root)) {
+                throw new InputException("input folder " + location + " does not exist (make one with ./baga generate --out "
+                        + location + ")");
+            }
+            if (!fs.getFileStatus(root).isDirectory()) {
+                throw new InputException("input " + location + " is not a folder");
+            }
+            for (String ref : REFERENCE_FILES) {
+                Path p = new Path(root, ref);
+                if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
+                    throw new InputException("input folder " + location + " has no " + ref
+                            + " (expected schools.csv, students.csv, subjects.csv, events/, sources/)");
+                }
+            }
+            List<Source> sources = new ArrayList<>();
+            Path events = new Path(root, "events");
+            if (fs.exists(events)) {
+                List<Path> files = list(fs, events, "*.csv");
+                if (!files.isEmpty()) {
+                    sources.add(new Source(SourceSpec.canonicalEvents(), "events", files));
+                }
+            }
+            Path sourcesDir = new Path(root, "sources");
+            if (fs.exists(sourcesDir)) {
+                FileStatus[] dirs = fs.listStatus(sourcesDir);
+                Arrays.sort(dirs, Comparator.comparing(s -> s.getPath().getName()));
+                for (FileStatus dir : dirs) {
+                    if (!dir.isDirectory()) {
+                        continue;
+                    }
+                    String name = dir.getPath().getName();
+                    Path manifest = new Path(dir.getPath(), "manifest.json");
+                    if (!fs.exists(manifest)) {
+                        throw new InputException("sources/" + name + " has no manifest.json (see README: Input layout)");
+                    }
+                    SourceSpec spec = SourceSpec.parse(readString(fs, manifest), "sources/" + name + "/manifest.json");
+                    if (spec.name().isEmpty()) {
+                        spec = spec.withName(name);
+                    }
+                    List<Path> files = spec.isJdbc() ? List.of() : list(fs, dir.getPath(), spec.filesGlob());
+                    if (!spec.isJdbc() && files.isEmpty()) {
+                        throw new InputException("sources/" + name + ": no files match \"" + spec.filesGlob() + "\"");
+                    }
+                    sources.add(new Source(spec, "sources/" + name, files));
+                }
+            }
+            if (sources.isEmpty()) {
+                throw new InputException("input folder " + location + " has no events/*.csv and no sources/*/manifest.json");
+            }
+            return new InputFolder(fs, root, sources);
+        } catch (IOException e) {
+            throw new InputException("cannot read input folder " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Path> list(FileSystem fs, Path dir, String glob) throws IOException {
+        FileStatus[] matches = fs.globStatus(new Path(dir, glob));
+        List<Path> out = new ArrayList<>();
+        if (matches != null) {
+            Arrays.sort(matches, Comparator.comparing(s -> s.getPath().getName()));
+            for (FileStatus s : matches) {
+                if (s.isFile() && s.getLen() > 0) {
+                    out.add(s.getPath());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String readString(FileSystem fs, Path p) throws IOException {
+        try (InputStream in = fs.open(p)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    public FileSystem fs() {
+        return fs;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path reference(String name) {
+        return new Path(root, name);
+    }
+
+    public List<Source> sources() {
+        return sources;
+    }
+
+    /**
+     * Every input file with its size and SHA-256 (for the manifest: which bytes made this snapshot). Reading
+     * all bytes once costs about a second per GB; the sums let anyone prove what a snapshot was made from.
+     */
+    public Map<String, Map<String, Object>> checksums() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        List<Path> all = new ArrayList<>();
+        REFERENCE_FILES.forEach(r -> all.add(reference(r)));
+        for (Source s : sources) {
+            all.addAll(s.files());
+        }
+        byte[] buf = new byte[1 << 16];
+        for (Path p : all) {
+            try (InputStream in = fs.open(p)) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                long size = 0;
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    size += n;
+                }
+                String rel = root.toUri().relativize(p.toUri()).toString();
+                out.put(rel, Map.of("bytes", size, "sha256", HexFormat.of().formatHex(md.digest())));
+            } catch (IOException | NoSuchAlgorithmException e) {
+                throw new InputException("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+}

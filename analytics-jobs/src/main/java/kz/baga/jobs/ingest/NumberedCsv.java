@@ -1,0 +1,185 @@
+package kz.baga.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.trim;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Reads delimited text files into rows that keep their file name, line number and raw text, so that every bad
+ * row can be reported where a person would find it.
+ *
+ * <p>Line numbers come from {@code monotonically_increasing_id()}, whose low 33 bits count rows inside a
+ * partition. That is a line number only while each file is exactly one partition, which
+ * {@link #ONE_FILE_PER_PARTITION} arranges; the pipeline applies it only to the action that parses the input
+ * (and writes the staged result), so later Parquet reads keep Spark's normal splitting. Parsing is Spark's
+ * built-in {@code from_csv} per line (RFC 4180 quotes, doubled-quote escapes); a quoted field spanning lines
+ * is not supported and shows up as a bad column count.
+ */
+public final class NumberedCsv {
+
+    /** Session settings under which each input file becomes one partition (no split, no packing). */
+    public static final Map<String, String> ONE_FILE_PER_PARTITION = Map.of(
+            "spark.sql.files.maxPartitionBytes", String.valueOf(1L << 40),
+            "spark.sql.files.openCostInBytes", String.valueOf(1L << 40));
+
+    private static final long ROW_MASK = (1L << 33) - 1;
+
+    private NumberedCsv() {
+    }
+
+    /** A set of files with one header, one charset and one delimiter. */
+    public record FileGroup(String folder, List<Path> files, List<String> header, Charset charset, char delimiter,
+                            char quote) {
+    }
+
+    /**
+     * Groups files by their header row (read on the driver: one line per file).
+     *
+     * @param folder the folder name reported in {@code rejected_events.file} (e.g. {@code events})
+     */
+    public static List<FileGroup> groupByHeader(FileSystem fs, String folder, List<Path> files, Charset charset,
+                                                char delimiter, char quote) {
+        Map<List<String>, List<Path>> byHeader = new LinkedHashMap<>();
+        for (Path file : files) {
+            byHeader.computeIfAbsent(readHeader(fs, file, charset, delimiter, quote), h -> new ArrayList<>()).add(file);
+        }
+        List<FileGroup> groups = new ArrayList<>();
+        byHeader.forEach((header, paths) -> groups.add(new FileGroup(folder, paths, header, charset, delimiter, quote)));
+        return groups;
+    }
+
+    /** The header row of a file, split and unquoted; a byte-order mark is tolerated. */
+    public static List<String> readHeader(FileSystem fs, Path file, Charset charset, char delimiter, char quote) {
+        try (InputStream in = fs.open(file)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                if (line.size() > 1 << 20) {
+                    throw new InputException(file + ": the first line is longer than 1 MB; is this a CSV file?");
+                }
+                line.write(b);
+            }
+            String text = line.toString(charset);
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (text.isBlank()) {
+                throw new InputException(file + ": the file is empty or has no header row");
+            }
+            return splitHeader(text, delimiter, quote);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> splitHeader(String text, char delimiter, char quote) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean inQuotes = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == quote) {
+                if (inQuotes && i + 1 < text.length() && text.charAt(i + 1) == quote) {
+                    cur.append(quote);
+                    i++;
+                } else {
+                    inQuotes = !inQuotes;
+                }
+            } else if (c == delimiter && !inQuotes) {
+                out.add(cur.toString().trim());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString().trim());
+        return out;
+    }
+
+    /**
+     * The data rows of a group: {@code file}, {@code line} (1-based; the header is line 1), {@code raw},
+     * {@code field_count}, {@code expected_fields}, and one string column per requested header name, aliased
+     * to the given output name. Blank lines are not rows and are skipped.
+     *
+     * @param wanted output column → header name
+     */
+    public static Dataset<Row> read(SparkSession spark, FileGroup group, Map<String, String> wanted) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < group.header().size(); i++) {
+            index.putIfAbsent(group.header().get(i), i);
+        }
+        StringBuilder schema = new StringBuilder();
+        for (int i = 0; i < group.header().size(); i++) {
+            schema.append("_c").append(i).append(" string, ");
+        }
+        schema.append("_extra string");
+
+        String[] paths = group.files().stream().map(Path::toString).toArray(String[]::new);
+        Dataset<Row> lines = spark.read().text(paths)
+                .select(col("value"), col("_metadata.file_name").as("file_name"),
+                        monotonically_increasing_id().as("row_id"));
+        Column text = StandardCharsets.UTF_8.equals(group.charset())
+                ? col("value")
+                : expr("decode(cast(value as binary), '" + group.charset().name() + "')");
+        Dataset<Row> numbered = lines
+                .select(text.as("raw"), concat(lit(group.folder() + "/"), col("file_name")).as("file"),
+                        col("row_id").bitwiseAND(ROW_MASK).plus(1).as("line"))
+                .where(col("line").gt(1).and(trim(col("raw")).notEqual("")));
+
+        Map<String, String> options = new HashMap<>();
+        options.put("sep", String.valueOf(group.delimiter()));
+        options.put("quote", String.valueOf(group.quote()));
+        options.put("escape", String.valueOf(group.quote()));
+        options.put("mode", "PERMISSIVE");
+        options.put("ignoreLeadingWhiteSpace", "false");
+        options.put("ignoreTrailingWhiteSpace", "false");
+        String quoted = Pattern.quote(String.valueOf(group.quote()));
+        String notQuote = "[^" + (group.quote() == '\\' ? "\\\\" : String.valueOf(group.quote())) + "]";
+        Column unquoted = regexp_replace(col("raw"), quoted + notQuote + "*" + quoted, "");
+        Column fieldCount = length(unquoted).minus(length(replace(unquoted, lit(String.valueOf(group.delimiter())),
+                lit("")))).plus(1);
+
+        List<Column> out = new ArrayList<>(List.of(col("file"), col("line"), col("raw"),
+                fieldCount.cast("int").as("field_count"), lit(group.header().size()).as("expected_fields")));
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            Integer i = index.get(e.getValue());
+            if (i == null) {
+                throw new InputException(group.folder() + "/" + group.files().get(0).getName()
+                        + ": the header has no column '" + e.getValue() + "' (header: "
+                        + String.join(String.valueOf(group.delimiter()), group.header()) + ")");
+            }
+            out.add(col("f._c" + i).as(e.getKey()));
+        }
+        return numbered
+                .withColumn("f", from_csv(col("raw"), lit(schema.toString()), options))
+                .select(out.toArray(Column[]::new));
+    }
+}

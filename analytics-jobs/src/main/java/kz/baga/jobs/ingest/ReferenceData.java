@@ -1,0 +1,138 @@
+package kz.baga.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The reference files: schools, subjects and the pupil directory. Bad reference rows go to
+ * {@code rejected_events} with source {@code reference}, like bad events; a missing column fails the run.
+ */
+public final class ReferenceData {
+
+    public static final String SOURCE = "reference";
+    public static final List<String> ASSESSMENTS = List.of("QUARTER", "HALF_YEAR", "PASS_FAIL");
+
+    private final Dataset<Row> schools;
+    private final Dataset<Row> subjects;
+    private final Dataset<Row> directory;
+    private final Dataset<Row> rejected;
+
+    private ReferenceData(Dataset<Row> schools, Dataset<Row> subjects, Dataset<Row> directory, Dataset<Row> rejected) {
+        this.schools = schools;
+        this.subjects = subjects;
+        this.directory = directory;
+        this.rejected = rejected;
+    }
+
+    public static ReferenceData load(SparkSession spark, InputFolder input, StudentIds ids) {
+        Dataset<Row> schoolRows = read(spark, input, "schools.csv",
+                List.of("school_id", "name_kk", "name_ru", "district_id", "district_name_kk", "district_name_ru"));
+        Column schoolReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+                .when(col("school_id").isNull().or(col("district_id").isNull()), lit("MISSING_FIELD"))
+                .when(row_number().over(Window.partitionBy("school_id").orderBy("line")).gt(1), lit("DUPLICATE_SCHOOL"));
+        Dataset<Row> schoolsChecked = schoolRows.withColumn("reason", schoolReason).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> schools = schoolsChecked.where(col("reason").isNull())
+                .select("school_id", "name_kk", "name_ru", "district_id", "district_name_kk", "district_name_ru");
+
+        Dataset<Row> subjectRows = read(spark, input, "subjects.csv",
+                List.of("subject_code", "name_kk", "name_ru", "name_en", "assessment"));
+        Column subjectReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+                .when(col("subject_code").isNull().or(col("assessment").isNull()), lit("MISSING_FIELD"))
+                .when(col("assessment").isin(ASSESSMENTS.toArray()).equalTo(false), lit("BAD_ASSESSMENT"))
+                .when(row_number().over(Window.partitionBy("subject_code").orderBy("line")).gt(1), lit("DUPLICATE_SUBJECT"));
+        Dataset<Row> subjectsChecked = subjectRows.withColumn("reason", subjectReason).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> subjects = subjectsChecked.where(col("reason").isNull())
+                .select("subject_code", "name_kk", "name_ru", "name_en", "assessment");
+
+        Dataset<Row> studentRows = read(spark, input, "students.csv", List.of("iin", "last_name", "first_name",
+                "middle_name", "birth_date", "sex", "school_id", "class_label", "grade_level", "academic_year"));
+        Dataset<Row> studentsTyped = studentRows
+                .withColumn("grade_level_i", col("grade_level").try_cast("int"))
+                .withColumn("birth_date_d", col("birth_date").try_cast("date"))
+                .withColumn("iin_problem", Checks.iinProblem(col("iin")))
+                .join(schools.select(col("school_id").as("known_school")),
+                        col("school_id").equalTo(col("known_school")), "left");
+        Column studentReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+                .when(col("iin").isNull().or(col("school_id").isNull()).or(col("academic_year").isNull()),
+                        lit("MISSING_FIELD"))
+                .when(col("iin_problem").isNotNull(), lit("BAD_IIN"))
+                .when(col("grade_level").isNotNull().and(col("grade_level_i").isNull()), lit("BAD_NUMBER"))
+                .when(col("known_school").isNull(), lit("UNKNOWN_SCHOOL"))
+                // A pupil listed twice: the latest academic year is the current record, the rest are reported.
+                .when(row_number().over(Window.partitionBy("iin").orderBy(col("academic_year").desc(), col("line")))
+                        .gt(1), lit("DUPLICATE_PUPIL"));
+        Dataset<Row> studentsChecked = studentsTyped.withColumn("reason", studentReason)
+                .withColumn("detail", col("iin_problem"))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> directory = studentsChecked.where(col("reason").isNull())
+                .select(ids.column(col("iin")).as("student_id"), col("iin"), col("last_name"), col("first_name"),
+                        col("middle_name"), col("birth_date_d").as("birth_date"), col("sex"), col("school_id"),
+                        col("class_label"), col("grade_level_i").as("grade_level"), col("academic_year"));
+
+        Dataset<Row> rejected = rejectedOf(schoolsChecked.withColumn("detail", lit(null).cast("string")))
+                .unionByName(rejectedOf(subjectsChecked.withColumn("detail", lit(null).cast("string"))))
+                .unionByName(rejectedOf(studentsChecked.withColumn("school_id", col("school_id"))));
+        return new ReferenceData(schools, subjects, directory.persist(StorageLevel.MEMORY_AND_DISK()), rejected);
+    }
+
+    private static Dataset<Row> rejectedOf(Dataset<Row> checked) {
+        Column schoolId = List.of(checked.columns()).contains("school_id") ? col("school_id") : lit(null).cast("string");
+        // IINs never appear in rejected rows' raw text for the directory: the raw line is kept only for events,
+        // where the row is the evidence; a bad directory line is identified by file and line.
+        boolean isStudents = List.of(checked.columns()).contains("iin");
+        return checked.where(col("reason").isNotNull()).select(lit(SOURCE).as("source"), col("file"),
+                col("line"), col("reason"), isStudents ? lit(null).cast("string").as("raw") : col("raw"),
+                schoolId.as("school_id"), col("detail"));
+    }
+
+    private static Dataset<Row> read(SparkSession spark, InputFolder input, String name, List<String> columns) {
+        List<String> header = NumberedCsv.readHeader(input.fs(), input.reference(name), StandardCharsets.UTF_8, ',', '"');
+        for (String c : columns) {
+            if (!header.contains(c)) {
+                throw new InputException(name + " has no column '" + c + "' (expected " + String.join(",", columns) + ")");
+            }
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        columns.forEach(c -> wanted.put(c, c));
+        NumberedCsv.FileGroup group = new NumberedCsv.FileGroup("", List.of(input.reference(name)), header,
+                StandardCharsets.UTF_8, ',', '"');
+        Dataset<Row> rows = NumberedCsv.read(spark, group, wanted);
+        for (String c : columns) {
+            rows = rows.withColumn(c, nullif(trim(col(c)), lit("")));
+        }
+        return rows.withColumn("file", lit(name));
+    }
+
+    public Dataset<Row> schools() {
+        return schools;
+    }
+
+    public Dataset<Row> subjects() {
+        return subjects;
+    }
+
+    /** student_id, iin, names, birth_date, sex, school_id, class_label, grade_level, academic_year. */
+    public Dataset<Row> directory() {
+        return directory;
+    }
+
+    /** Bad reference rows in the {@code rejected_events} layout. */
+    public Dataset<Row> rejected() {
+        return rejected;
+    }
+}

@@ -1,0 +1,76 @@
+package kz.baga.jobs.metrics;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.when;
+
+import kz.baga.contract.Table;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Class rankings (DOMAIN.md §5): per class, term (0 = year) and subject ({@code ALL} = overall), pupils ordered
+ * by average mark, ties broken by average total percentage; standard competition ranking (1, 2, 2, 4).
+ *
+ * <p>{@code percentile} = 100 · (class_size − rank) / (class_size − 1), one decimal: the share of classmates
+ * ranked below the pupil (100 for the top, 0 for the bottom, 100 in a class of one).
+ * Term rows use term marks and term totals; year rows use annual marks and the mean of the year's term totals.
+ */
+public final class ClassRankings {
+
+    public static final String ALL = "ALL";
+
+    private ClassRankings() {
+    }
+
+    public static Dataset<Row> build(Dataset<Row> termGrades, Dataset<Row> annualGrades) {
+        Dataset<Row> termSubject = termGrades.where(col("class_label").isNotNull())
+                .select(col("student_id"), col("academic_year"), col("term"), col("subject_code"), col("school_id"),
+                        col("class_label"), col("grade_level"), col("mark").cast("decimal(9,4)").as("avg_mark"),
+                        col("total_pct").as("avg_pct"));
+        Dataset<Row> termAll = termSubject
+                .groupBy("student_id", "academic_year", "term", "school_id", "class_label", "grade_level")
+                .agg(avg("avg_mark").as("avg_mark"), avg("avg_pct").as("avg_pct"))
+                .withColumn("subject_code", lit(ALL));
+        Dataset<Row> yearPct = termGrades.groupBy("student_id", "subject_code", "academic_year")
+                .agg(avg("total_pct").as("year_pct"));
+        Dataset<Row> yearSubject = annualGrades.where(col("class_label").isNotNull())
+                .join(yearPct, new String[] {"student_id", "subject_code", "academic_year"}, "left")
+                .select(col("student_id"), col("academic_year"), lit(0).as("term"), col("subject_code"),
+                        col("school_id"), col("class_label"), col("grade_level"),
+                        col("mark").cast("decimal(9,4)").as("avg_mark"), col("year_pct").as("avg_pct"));
+        Dataset<Row> yearAll = yearSubject
+                .groupBy("student_id", "academic_year", "term", "school_id", "class_label", "grade_level")
+                .agg(avg("avg_mark").as("avg_mark"), avg("avg_pct").as("avg_pct"))
+                .withColumn("subject_code", lit(ALL));
+
+        String[] cols = {"student_id", "academic_year", "term", "subject_code", "school_id", "class_label",
+                "grade_level", "avg_mark", "avg_pct"};
+        Dataset<Row> all = termSubject.selectExpr(cols)
+                .unionByName(termAll.selectExpr(cols))
+                .unionByName(yearSubject.selectExpr(cols))
+                .unionByName(yearAll.selectExpr(cols))
+                .withColumn("avg_mark", col("avg_mark").cast("decimal(9,4)"))
+                .withColumn("avg_pct", col("avg_pct").cast("decimal(9,4)"));
+
+        WindowSpec cls = Window.partitionBy("school_id", "class_label", "academic_year", "term", "subject_code");
+        // Rank on the rounded values users see, so two pupils shown with equal averages share a place.
+        WindowSpec ordered = cls.orderBy(col("avg_mark").desc(), col("avg_pct").desc_nulls_last());
+        Column size = count(lit(1)).over(cls);
+        return all.withColumn("rank", rank().over(ordered).cast("int"))
+                .withColumn("class_size", size.cast("int"))
+                .withColumn("percentile", when(col("class_size").leq(1), lit(100))
+                        .otherwise(lit(100).multiply(col("class_size").minus(col("rank")))
+                                .divide(col("class_size").minus(1)))
+                        .cast("decimal(5,1)"))
+                .withColumn("class_avg_mark", avg("avg_mark").over(cls).cast("decimal(9,4)"))
+                .withColumn("class_avg_pct", avg("avg_pct").over(cls).cast("decimal(9,4)"))
+                .select(Table.CLASS_RANKINGS.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+}

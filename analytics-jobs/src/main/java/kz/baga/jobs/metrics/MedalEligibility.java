@@ -1,0 +1,227 @@
+package kz.baga.jobs.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import kz.baga.contract.Table;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Medal and honours status (DOMAIN.md §4) over a pupil's whole history, with the findings that explain it.
+ *
+ * <ul>
+ * <li>{@code HONOURS_9}: annual and final marks of 5 in every subject of grades 5–9 (evaluated in grade 9).</li>
+ * <li>{@code HONOURS_11}: annual and final marks of 5 in every subject of grades 10–11.</li>
+ * <li>{@code ALTYN_BELGI}: the grade 5–9 condition, and every term, annual and final mark of grades 10–11 is 5.</li>
+ * </ul>
+ * Findings, by category: {@code LOST} — a finished mark below 5, a term mark below 5 where every term counts,
+ * or term marks so far that make an annual 5 impossible even with 5s in every remaining term;
+ * {@code INCOMPLETE} — a GAP in the years or terms the award looks at; {@code AT_RISK} — in the current term a
+ * subject's running total gives a 5 but is below the rules' margin (88 %), or an annual-only award has a term
+ * mark below 5 that can still be made up. Status is the first category that has a finding, else
+ * {@code ON_TRACK}; {@code reasons} lists that category's findings.
+ */
+public final class MedalEligibility {
+
+    public static final String ALTYN_BELGI = "ALTYN_BELGI";
+    public static final String HONOURS_11 = "HONOURS_11";
+    public static final String HONOURS_9 = "HONOURS_9";
+
+    private MedalEligibility() {
+    }
+
+    private static Column inGrades(Column grade, int[] range) {
+        return grade.between(range[0], range[range.length - 1]);
+    }
+
+    private static Column anyOf(Column grade, int[] values) {
+        Column c = lit(false);
+        for (int v : values) {
+            c = c.or(grade.equalTo(v));
+        }
+        return c;
+    }
+
+    /**
+     * @param directory   the pupil directory (current year and grade)
+     * @param termGrades  term marks with grade_level
+     * @param annual      annual marks with grade_level, exam and final marks
+     * @param gaps        GAP findings (reconciliation rows)
+     */
+    public static Dataset<Row> build(Dataset<Row> directory, Dataset<Row> termGrades, Dataset<Row> annual,
+                                     Dataset<Row> gaps, Dataset<Row> subjects, Rules rules) {
+        int top = rules.topMark();
+        Column grade = col("grade_level");
+        Dataset<Row> pupils = directory.select(col("student_id"), col("school_id"), col("class_label"),
+                        col("grade_level"), col("academic_year").as("cur_year"),
+                        explode(filter(array(
+                                when(anyOf(grade, rules.honours9EvaluatedIn()), lit(HONOURS_9)),
+                                when(anyOf(grade, rules.honours11EvaluatedIn()), lit(HONOURS_11)),
+                                when(anyOf(grade, rules.altynEvaluatedIn()), lit(ALTYN_BELGI))), a -> a.isNotNull()))
+                                .as("award"))
+                .withColumn("cur_start", substring(col("cur_year"), 1, 4).cast("int"));
+
+        // Annual-mark range per award: which grades' annual and final marks must be 5.
+        int[] h9 = rules.honours9Grades();
+        int[] h11 = rules.honours11Grades();
+        int[] altynTerms = rules.altynTermGrades();
+        Column annualLo = when(col("award").equalTo(HONOURS_11), lit(h11[0])).otherwise(lit(h9[0]));
+        Column annualHi = when(col("award").equalTo(HONOURS_9), lit(h9[h9.length - 1])).otherwise(lit(h11[h11.length - 1]));
+        Dataset<Row> scoped = pupils.withColumn("lo", annualLo).withColumn("hi", annualHi)
+                .select("student_id", "award", "cur_year", "cur_start", "lo", "hi");
+
+        List<Dataset<Row>> findings = new ArrayList<>();
+
+        // 1. Finished years: annual and final marks below the top mark.
+        Dataset<Row> annualFacts = annual.select(col("student_id"), col("subject_code"), col("academic_year"),
+                col("grade_level").as("f_grade"), col("mark"), col("final_mark"), col("exam_mark"),
+                col("mark_source"), col("term_count"));
+        Dataset<Row> withScope = annualFacts.join(scoped, "student_id")
+                .withColumn("g", col("f_grade"))
+                .where(col("g").between(col("lo"), col("hi")));
+        Column finished = col("academic_year").lt(col("cur_year")).or(col("mark_source").equalTo("IMPORTED"));
+        findings.add(finding(withScope.where(finished.and(col("mark").lt(top))), "LOST", "ANNUAL_BELOW_TOP",
+                col("mark"), concat(col("subject_code"), lit(" "), col("academic_year"), lit(" (grade "),
+                        col("g").cast("string"), lit("): annual mark "), col("mark").cast("string"))));
+        findings.add(finding(withScope.where(col("final_mark").lt(top).and(col("mark").geq(top))), "LOST",
+                "FINAL_BELOW_TOP", col("final_mark"), concat(col("subject_code"), lit(" "), col("academic_year"),
+                        lit(": final mark "), col("final_mark").cast("string"), lit(" (exam "),
+                        coalesce(col("exam_mark").cast("string"), lit("-")), lit(")"))));
+
+        // 2. The current year of annual-only conditions: can the annual mark still be 5?
+        Dataset<Row> kinds = broadcast(subjects.select(col("subject_code").as("k_code"), col("assessment")));
+        Dataset<Row> current = termGrades.groupBy("student_id", "subject_code", "academic_year")
+                .agg(sum("mark").cast("int").as("s"), count("mark").cast("int").as("c"),
+                        max("grade_level").as("f_grade"),
+                        sort_array(collect_list(struct(col("term"), col("mark")))).as("term_marks"))
+                .join(kinds, col("subject_code").equalTo(col("k_code")))
+                .withColumn("e", when(col("assessment").equalTo("HALF_YEAR"), lit(2)).otherwise(lit(4)))
+                .join(scoped.where(col("award").notEqual(ALTYN_BELGI)), "student_id")
+                .where(col("academic_year").equalTo(col("cur_year")).and(col("f_grade").between(col("lo"), col("hi"))))
+                .join(annualFacts.where(col("mark_source").equalTo("IMPORTED"))
+                        .select(col("student_id").as("i_student"), col("subject_code").as("i_subject"),
+                                col("academic_year").as("i_year")),
+                        col("student_id").equalTo(col("i_student")).and(col("subject_code").equalTo(col("i_subject")))
+                                .and(col("academic_year").equalTo(col("i_year"))), "left_anti")
+                .withColumn("best", expr("(2 * (s + " + top + " * greatest(e - c, 0)) + greatest(e, c)) div (2 * greatest(e, c))"))
+                .withColumn("g", col("f_grade"))
+                .withColumn("marks_text", concat_ws(",", transform(col("term_marks"), tm -> tm.getField("mark").cast("string"))));
+        findings.add(finding(current.where(col("best").lt(top)), "LOST", "ANNUAL_CANNOT_REACH_TOP", col("best"),
+                concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "), col("marks_text"),
+                        lit(" - the annual mark can no longer be " + top))));
+        findings.add(finding(current.where(col("best").geq(top)
+                        .and(expr("exists(term_marks, x -> x.mark < " + top + ")"))), "AT_RISK", "TERM_BELOW_TOP",
+                col("best"), concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "),
+                        col("marks_text"), lit(" - every remaining term must be " + top))));
+
+        // 3. Altyn belgi: every term mark of grades 10-11 is 5.
+        Dataset<Row> terms = termGrades.select(col("student_id"), col("subject_code"), col("academic_year"),
+                col("term"), col("mark"), col("total_pct"), col("mark_source"), col("grade_level").as("g"));
+        Dataset<Row> altynTermFacts = terms.join(scoped.where(col("award").equalTo(ALTYN_BELGI)), "student_id")
+                .where(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1]));
+        findings.add(finding(altynTermFacts.where(col("mark").lt(top)), "LOST", "TERM_BELOW_TOP", col("mark"),
+                concat(col("subject_code"), lit(" "), col("academic_year"), lit(" term "), col("term").cast("string"),
+                        lit(": mark "), col("mark").cast("string"))));
+
+        // 4. Running totals of the current term close to the line.
+        Dataset<Row> currentTerm = termGrades.groupBy("student_id", "academic_year").agg(max("term").as("cur_term"));
+        BigDecimal margin = rules.atRiskBelow();
+        Dataset<Row> running = terms.join(currentTerm, new String[] {"student_id", "academic_year"})
+                .where(col("term").equalTo(col("cur_term")))
+                .join(scoped, "student_id")
+                .where(col("academic_year").equalTo(col("cur_year"))
+                        .and(col("g").between(col("lo"), col("hi")).or(col("award").equalTo(ALTYN_BELGI)))
+                        .and(col("mark").geq(top)).and(col("total_pct").lt(margin)));
+        findings.add(finding(running, "AT_RISK", "RUNNING_TOTAL_CLOSE", col("mark"),
+                concat(col("subject_code"), lit(" term "), col("term").cast("string"), lit(": running total "),
+                        col("total_pct").cast("decimal(6,1)").cast("string"), lit(" %, "),
+                        lit(margin).minus(col("total_pct")).cast("decimal(6,1)").cast("string"),
+                        lit(" points below " + margin.stripTrailingZeros().toPlainString() + " %")),
+                lit(margin).minus(col("total_pct"))));
+
+        // 5. Gaps in the years or terms the award looks at.
+        Dataset<Row> gapFacts = gaps.select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
+                        col("detail"))
+                .join(scoped.join(pupils.select(col("student_id").as("p_student"), col("award").as("p_award"),
+                                col("grade_level").as("cur_grade")),
+                        col("student_id").equalTo(col("p_student")).and(col("award").equalTo(col("p_award")))),
+                        "student_id")
+                .withColumn("g", col("cur_grade").minus(col("cur_start")
+                        .minus(substring(col("academic_year"), 1, 4).cast("int"))))
+                .where(col("g").between(col("lo"), col("hi")));
+        findings.add(finding(gapFacts, "INCOMPLETE",
+                null, lit(null).cast("int"), concat(col("subject_code"), lit(" "), col("academic_year"),
+                        lit(": "), col("detail"))));
+
+        Dataset<Row> all = findings.get(0);
+        for (int i = 1; i < findings.size(); i++) {
+            all = all.unionByName(findings.get(i));
+        }
+        Column rankOf = when(col("category").equalTo("LOST"), lit(1)).when(col("category").equalTo("INCOMPLETE"), lit(2))
+                .otherwise(lit(3));
+        Dataset<Row> ranked = all.withColumn("cat_rank", rankOf);
+        Dataset<Row> decisive = ranked.groupBy("student_id", "award").agg(org.apache.spark.sql.functions.min("cat_rank").as("best_rank"));
+        Dataset<Row> reasons = ranked.join(decisive, new String[] {"student_id", "award"})
+                .where(col("cat_rank").equalTo(col("best_rank")))
+                .groupBy("student_id", "award")
+                .agg(max("category").as("status"),
+                        array_sort(collect_list(col("text"))).as("texts"),
+                        sort_array(collect_list(struct(col("academic_year"), col("subject_code"), col("term"),
+                                col("code"), col("mark"), col("pct"), col("points_short")))).as("details"));
+
+        Dataset<Row> statuses = pupils.join(reasons, new String[] {"student_id", "award"}, "left")
+                .withColumn("status", coalesce(col("status"), lit("ON_TRACK")))
+                .withColumn("reasons", when(col("texts").isNull(), lit("every mark so far meets the condition"))
+                        .otherwise(concat_ws("; ", col("texts"))))
+                .withColumn("reason_details", transform(coalesce(col("details"), expr(
+                        "cast(array() as array<struct<academic_year:string,subject_code:string,term:int,code:string,"
+                                + "mark:int,pct:decimal(9,4),points_short:decimal(9,4)>>)")), d -> struct(
+                        d.getField("code").as("code"), d.getField("subject_code").as("subject_code"),
+                        d.getField("academic_year").as("academic_year"), d.getField("term").as("term"),
+                        d.getField("mark").as("mark"), d.getField("pct").as("pct"),
+                        d.getField("points_short").as("points_short"))))
+                .withColumn("academic_year", col("cur_year"));
+        return statuses.select(Table.MEDAL_ELIGIBILITY.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /** A finding row: student, award, category, code, subject, year, term, mark, pct, points short, text. */
+    private static Dataset<Row> finding(Dataset<Row> rows, String category, String code, Column mark, Column text) {
+        return finding(rows, category, code, mark, text, lit(null));
+    }
+
+    private static Dataset<Row> finding(Dataset<Row> rows, String category, String code, Column mark, Column text,
+                                        Column shortBy) {
+        List<String> cols = List.of(rows.columns());
+        Column term = cols.contains("term") ? col("term").cast("int") : lit(null).cast("int");
+        Column pct = cols.contains("total_pct") ? col("total_pct").cast("decimal(9,4)") : lit(null).cast("decimal(9,4)");
+        Column codeCol = code != null ? lit(code)
+                : when(col("term").equalTo(0), lit("MISSING_YEAR")).otherwise(lit("MISSING_TERM"));
+        return rows.select(col("student_id"), col("award"), lit(category).as("category"), codeCol.as("code"),
+                col("subject_code"), col("academic_year"), term.as("term"), mark.cast("int").as("mark"),
+                pct.as("pct"), shortBy.cast("decimal(9,4)").as("points_short"), text.as("text"));
+    }
+}
