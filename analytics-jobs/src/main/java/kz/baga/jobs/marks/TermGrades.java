@@ -154,15 +154,10 @@ public final class TermGrades {
      * exist, the computed one beside it.
      */
     public static Dataset<Row> build(Dataset<Row> computed, Dataset<Row> imported, Dataset<Row> placement) {
+        // A using-join: the key columns come out once, merged from both sides.
         Dataset<Row> joined = computed.join(imported,
-                computed.col("student_id").equalTo(imported.col("student_id"))
-                        .and(computed.col("subject_code").equalTo(imported.col("subject_code")))
-                        .and(computed.col("academic_year").equalTo(imported.col("academic_year")))
-                        .and(computed.col("term").equalTo(imported.col("term"))), "full_outer")
-                .select(coalesce(computed.col("student_id"), imported.col("student_id")).as("student_id"),
-                        coalesce(computed.col("subject_code"), imported.col("subject_code")).as("subject_code"),
-                        coalesce(computed.col("academic_year"), imported.col("academic_year")).as("academic_year"),
-                        coalesce(computed.col("term"), imported.col("term")).as("term"),
+                        new String[] {"student_id", "subject_code", "academic_year", "term"}, "full_outer")
+                .select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
                         col("fo_pct"), col("sor_pct"), col("soch_pct"), col("total_pct"),
                         coalesce(col("imported_mark"), col("computed_mark")).as("mark"),
                         when(col("imported_mark").isNotNull(), lit(IMPORTED)).otherwise(lit(COMPUTED)).as("mark_source"),

@@ -1,0 +1,335 @@
+package kz.baga.jobs;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import kz.baga.contract.Table;
+import kz.baga.jobs.ingest.EventSources;
+import kz.baga.jobs.ingest.EventValidator;
+import kz.baga.jobs.ingest.InputFolder;
+import kz.baga.jobs.ingest.NumberedCsv;
+import kz.baga.jobs.ingest.ReferenceData;
+import kz.baga.jobs.ingest.StudentIds;
+import kz.baga.jobs.marks.AnnualGrades;
+import kz.baga.jobs.marks.Gaps;
+import kz.baga.jobs.marks.Placement;
+import kz.baga.jobs.marks.TermGrades;
+import kz.baga.jobs.metrics.ClassRankings;
+import kz.baga.jobs.metrics.GradeDynamics;
+import kz.baga.jobs.metrics.Indicators;
+import kz.baga.jobs.metrics.MedalEligibility;
+import kz.baga.jobs.rules.Rules;
+import kz.baga.jobs.snapshot.SnapshotStore;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The whole run: ingest → marks → metrics → commit. Every table is written into a new snapshot folder; only
+ * when all are written does {@code CURRENT} move. Stages are timed and the counts that must add up
+ * (read = accepted + rejected + merged) are checked before the commit.
+ */
+public final class Pipeline {
+
+    /** What a run needs. {@code beforeCommit} lets tests inject a failure at the last moment. */
+    public record Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
+                          int keepSnapshots, Consumer<String> progress, Runnable beforeCommit) {
+    }
+
+    /** Counts of one source. */
+    public record SourceCounts(long read, long accepted, long rejected, long merged) {
+    }
+
+    public record Result(String snapshotId, Map<String, SourceCounts> sources, long referenceRejected,
+                         Map<String, Long> rejectedByReason, Map<String, Long> tableRows,
+                         Map<String, Long> stageMillis, long totalMillis, List<String> pruned) {
+
+        public SourceCounts total() {
+            long r = 0, a = 0, j = 0, m = 0;
+            for (SourceCounts c : sources.values()) {
+                r += c.read();
+                a += c.accepted();
+                j += c.rejected();
+                m += c.merged();
+            }
+            return new SourceCounts(r, a, j, m);
+        }
+    }
+
+    private final SparkSession spark;
+    private final Options options;
+    private final Map<String, Long> stageMillis = new LinkedHashMap<>();
+    private final Map<String, Long> tableRows = new LinkedHashMap<>();
+    private SnapshotStore store;
+    private String id;
+
+    public Pipeline(SparkSession spark, Options options) {
+        this.spark = spark;
+        this.options = options;
+    }
+
+    public Result run() throws IOException {
+        long start = System.nanoTime();
+        Rules rules = options.rules();
+        InputFolder input = InputFolder.open(options.input(), spark.sparkContext().hadoopConfiguration());
+        store = SnapshotStore.open(options.warehouse(), spark.sparkContext().hadoopConfiguration());
+        id = store.newSnapshotId();
+        ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "baga-checksums");
+            t.setDaemon(true);
+            return t;
+        });
+        // Checksums of the inputs are read on a side thread while Spark parses them.
+        Future<Map<String, Map<String, Object>>> checksums = background.submit(input::checksums);
+        try {
+            return runStages(input, rules, checksums, start);
+        } finally {
+            background.shutdownNow();
+            store.deleteQuietly(store.workPath(id));
+        }
+    }
+
+    private Result runStages(InputFolder input, Rules rules, Future<Map<String, Map<String, Object>>> checksums,
+                             long start) throws IOException {
+        // ---------------------------------------------------------------- ingest
+        long t = System.nanoTime();
+        progress("ingest: reading " + input.sources().size() + " source(s) from " + input.root());
+        String staged = store.workPath(id) + "/validated";
+        ReferenceData ref;
+        Map<String, String> saved = new LinkedHashMap<>();
+        NumberedCsv.ONE_FILE_PER_PARTITION.forEach((k, v) -> {
+            saved.put(k, spark.conf().get(k, null));
+            spark.conf().set(k, v);
+        });
+        try {
+            ref = ReferenceData.load(spark, input, options.ids());
+            ref.schools().persist(StorageLevel.MEMORY_AND_DISK()).count();
+            ref.subjects().persist(StorageLevel.MEMORY_AND_DISK()).count();
+            ref.directory().count();
+            Dataset<Row> events = EventSources.read(spark, input);
+            EventValidator.validate(events, ref, rules).write().mode("overwrite").parquet(staged);
+            write(Table.STUDENT_DIRECTORY, ref.directory());
+            write(Table.SCHOOLS, ref.schools().coalesce(1));
+            write(Table.SUBJECTS, ref.subjects().coalesce(1));
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) {
+                    spark.conf().unset(k);
+                } else {
+                    spark.conf().set(k, v);
+                }
+            });
+        }
+        Dataset<Row> validated = spark.read().parquet(staged);
+        Dataset<Row> rejected = validated.where(col("reason").isNotNull())
+                .select(col("source"), col("file"), col("line"), col("reason"), col("raw"), col("school_id"),
+                        col("detail"))
+                .unionByName(ref.rejected());
+        write(Table.REJECTED_EVENTS, rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
+
+        Dataset<Row> accepted = validated.where(col("reason").isNull());
+        // Duplicates are rare: find their keys with a key-only aggregation, and shuffle only those rows.
+        Dataset<Row> dupKeys = accepted.groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
+                .where(col("copies").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
+        long dupKeyCount = dupKeys.count();
+        Dataset<Row> deduped;
+        Dataset<Row> duplicateFindings;
+        if (dupKeyCount == 0) {
+            deduped = accepted;
+            duplicateFindings = null;
+        } else {
+            Dataset<Row> dupRows = accepted.join(broadcast(dupKeys), new String[] {"source", "event_id"}, "left_semi");
+            Dataset<Row> ranked = dupRows.withColumn("rn", row_number().over(Window.partitionBy("source", "event_id")
+                    .orderBy(col("recorded_at").desc_nulls_last(), col("file").desc(), col("line").desc())));
+            Dataset<Row> winners = ranked.where(col("rn").equalTo(1)).drop("rn");
+            deduped = accepted.join(broadcast(dupKeys), new String[] {"source", "event_id"}, "left_anti")
+                    .unionByName(winners);
+            duplicateFindings = winners.join(broadcast(dupKeys), new String[] {"source", "event_id"})
+                    .select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
+                            lit("DUPLICATE").as("issue"),
+                            concat(col("source"), lit(" event "), col("event_id"), lit(" delivered "),
+                                    col("copies").cast("string"), lit(" times; kept the version recorded at "),
+                                    col("recorded_at").cast("string"), lit(" (score "), col("score").cast("string"),
+                                    lit(")")).as("detail"),
+                            col("school_id"), col("class_label"));
+        }
+        write(Table.GRADE_EVENTS, deduped);
+
+        Map<String, SourceCounts> sourceCounts = countSources(validated, dupKeys);
+        long referenceRejected = ref.rejected().count();
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Row r : validated.where(col("reason").isNotNull()).groupBy("reason").count().collectAsList()) {
+            byReason.put(r.getString(0), r.getLong(1));
+        }
+        long acceptedRows = sourceCounts.values().stream().mapToLong(SourceCounts::accepted).sum();
+        if (tableRows.get(Table.GRADE_EVENTS.tableName()) != acceptedRows) {
+            throw new IllegalStateException("grade_events has " + tableRows.get(Table.GRADE_EVENTS.tableName())
+                    + " rows but " + acceptedRows + " were accepted; refusing to commit");
+        }
+        stage("ingest", t);
+
+        // ---------------------------------------------------------------- marks
+        t = System.nanoTime();
+        progress("marks: term, annual and final marks; reconciliation");
+        Dataset<Row> events = spark.read().parquet(store.tablePath(id, Table.GRADE_EVENTS).toString())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> directory = spark.read().parquet(store.tablePath(id, Table.STUDENT_DIRECTORY).toString());
+        Dataset<Row> subjects = ref.subjects();
+        Dataset<Row> placement = Placement.of(events, directory).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> computed = TermGrades.computed(events, subjects, rules);
+        Dataset<Row> imported = TermGrades.certified(events, "TERM", "student_id", "subject_code", "academic_year", "term");
+        Dataset<Row> termFull = TermGrades.build(computed, imported, placement).persist(StorageLevel.MEMORY_AND_DISK());
+        write(Table.TERM_GRADES, TermGrades.table(termFull));
+        Dataset<Row> termGrades = spark.read().parquet(store.tablePath(id, Table.TERM_GRADES).toString())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> annualFull = AnnualGrades.build(termGrades, events, placement, rules)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        write(Table.ANNUAL_GRADES, AnnualGrades.table(annualFull));
+        Dataset<Row> annual = spark.read().parquet(store.tablePath(id, Table.ANNUAL_GRADES).toString())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> gaps = Gaps.termGaps(termGrades, subjects).unionByName(Gaps.yearGaps(directory, placement, rules));
+        Dataset<Row> reconciliation = TermGrades.conflicts(termFull)
+                .unionByName(AnnualGrades.conflicts(annualFull))
+                .unionByName(gaps);
+        if (duplicateFindings != null) {
+            reconciliation = reconciliation.unionByName(duplicateFindings);
+        }
+        write(Table.RECONCILIATION, reconciliation);
+        stage("marks", t);
+
+        // ---------------------------------------------------------------- metrics
+        t = System.nanoTime();
+        progress("metrics: rankings, dynamics, medals, indicators");
+        write(Table.CLASS_RANKINGS, ClassRankings.build(termGrades, annual));
+        write(Table.GRADE_DYNAMICS, GradeDynamics.build(events, placement, rules));
+        Dataset<Row> gapRows = spark.read().parquet(store.tablePath(id, Table.RECONCILIATION).toString())
+                .where(col("issue").equalTo("GAP"));
+        write(Table.MEDAL_ELIGIBILITY, MedalEligibility.build(directory, termGrades, annual, gapRows, subjects, rules));
+        Dataset<Row> marks = Indicators.marks(termGrades, annual, ref.schools()).persist(StorageLevel.MEMORY_AND_DISK());
+        write(Table.SCHOOL_INDICATORS, Indicators.school(marks, rules));
+        write(Table.DISTRICT_INDICATORS, Indicators.district(marks, rules).coalesce(1));
+        stage("metrics", t);
+        spark.catalog().clearCache();
+
+        // ---------------------------------------------------------------- commit
+        t = System.nanoTime();
+        if (options.beforeCommit() != null) {
+            options.beforeCommit().run();
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("snapshot_id", id);
+        manifest.put("created_at", Instant.now().toString());
+        manifest.put("baga_version", Pipeline.class.getPackage().getImplementationVersion());
+        Map<String, Object> inputInfo = new LinkedHashMap<>();
+        inputInfo.put("location", input.root().toString());
+        try {
+            inputInfo.put("files", checksums.get());
+        } catch (Exception e) {
+            throw new IOException("could not checksum the input: " + e.getMessage(), e);
+        }
+        manifest.put("input", inputInfo);
+        manifest.put("rules", Map.of("version", rules.version(), "sha256", rules.sha256(),
+                "location", options.rulesLocation()));
+        manifest.put("student_id_key", Map.of("fingerprint", options.ids().keyFingerprint(),
+                "demo_key", options.ids().usesDemoKey()));
+        manifest.put("spark", Map.of("version", spark.version(), "master", spark.sparkContext().master(),
+                "shuffle_partitions", spark.conf().get("spark.sql.shuffle.partitions")));
+        SourceCounts total = new Result(id, sourceCounts, 0, byReason, tableRows, stageMillis, 0, List.of()).total();
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("read", total.read());
+        counts.put("accepted", total.accepted());
+        counts.put("rejected", total.rejected());
+        counts.put("merged", total.merged());
+        counts.put("by_source", sourceCounts);
+        counts.put("rejected_by_reason", byReason);
+        counts.put("reference_rows_rejected", referenceRejected);
+        manifest.put("counts", counts);
+        manifest.put("tables", tableRows);
+        Map<String, Object> layout = new LinkedHashMap<>();
+        for (Table table : Table.values()) {
+            layout.put(table.tableName(), table.partitionColumn().map(p -> "partitioned by " + p).orElse("single"));
+        }
+        manifest.put("layout", layout);
+        Map<String, Long> timings = new LinkedHashMap<>(stageMillis);
+        timings.put("total", (System.nanoTime() - start) / 1_000_000);
+        manifest.put("timings_ms", timings);
+        store.commit(id, manifest);
+        List<String> pruned = store.prune(options.keepSnapshots());
+        stage("commit", t);
+        progress("committed snapshot " + id);
+        return new Result(id, sourceCounts, referenceRejected, byReason, tableRows, stageMillis,
+                (System.nanoTime() - start) / 1_000_000, pruned);
+    }
+
+    /** read/accepted/rejected per source from the staged rows; merged from the duplicate keys (copies − 1). */
+    private Map<String, SourceCounts> countSources(Dataset<Row> validated, Dataset<Row> dupKeys) {
+        Map<String, Long> merged = new TreeMap<>();
+        for (Row r : dupKeys.groupBy("source").agg(sum(col("copies").minus(1))).collectAsList()) {
+            merged.put(r.getString(0), r.getLong(1));
+        }
+        List<Row> rows = validated.groupBy(col("source"))
+                .agg(count(lit(1)).as("read"), sum(when(col("reason").isNull(), 1).otherwise(0)).as("accepted"))
+                .collectAsList();
+        Map<String, SourceCounts> out = new TreeMap<>();
+        for (Row r : rows) {
+            String source = r.isNullAt(0) ? "(no source)" : r.getString(0);
+            long read = r.getLong(1);
+            long accepted = r.getLong(2);
+            long m = merged.getOrDefault(source, 0L);
+            // accepted here counts every copy; the contract's "accepted" is what reached grade_events.
+            out.put(source, new SourceCounts(read, accepted - m, read - accepted, m));
+        }
+        return out;
+    }
+
+    /** Writes a table of the contract into the snapshot and records its row count (from the Parquet footers). */
+    private void write(Table table, Dataset<Row> data) {
+        long t = System.nanoTime();
+        List<Column> cols = new ArrayList<>();
+        for (kz.baga.contract.Column c : table.columns()) {
+            cols.add(col(c.name()).cast(c.type()).as(c.name()));
+        }
+        Dataset<Row> typed = data.select(cols.toArray(Column[]::new));
+        String path = store.tablePath(id, table).toString();
+        if (table.partitionColumn().isPresent()) {
+            String p = table.partitionColumn().get();
+            Dataset<Row> arranged = table == Table.GRADE_EVENTS ? typed : typed.repartition(col(p));
+            arranged.write().mode("overwrite").partitionBy(p).parquet(path);
+        } else {
+            typed.write().mode("overwrite").parquet(path);
+        }
+        long rows = spark.read().parquet(path).count();
+        tableRows.put(table.tableName(), rows);
+        progress("  " + table.tableName() + ": " + rows + " rows (" + (System.nanoTime() - t) / 1_000_000 + " ms)");
+    }
+
+    private void stage(String name, long startNanos) {
+        stageMillis.put(name, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private void progress(String message) {
+        if (options.progress() != null) {
+            options.progress().accept(message);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package kz.baga.jobs.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import kz.baga.jobs.BagaSpark;
+import kz.baga.jobs.Pipeline;
+import kz.baga.jobs.ingest.InputException;
+import kz.baga.jobs.ingest.StudentIds;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code ./baga pipeline --input DIR --warehouse DIR [--master URL] [--rules FILE]}: ingest and all aggregations,
+ * one committed snapshot, a summary. Exit status: 0 done, 2 bad arguments, 3 unusable input or rules, 1 failure.
+ */
+public final class PipelineCommand {
+
+    static final String USAGE = """
+            usage: ./baga pipeline --input DIR --warehouse DIR [--master URL] [--rules FILE]
+                                   [--keep N] [--shuffle-partitions N] [--quiet]
+
+              --input DIR             input folder (schools.csv, students.csv, subjects.csv, events/, sources/)
+              --warehouse DIR         warehouse folder, local path, hdfs:// or s3a:// (created if missing)
+              --master URL            Spark master (default local[*]; e.g. spark://127.0.0.1:7077)
+              --rules FILE            rules file (default: the built-in %s)
+              --keep N                committed snapshots to keep (default 5; the current one is never removed)
+              --shuffle-partitions N  Spark shuffle partitions (default 4 per core locally, 64 on a cluster)
+              --quiet                 only the summary, no progress lines
+
+            environment: BAGA_ID_KEY  key of the pseudonymous student_id (HMAC of the IIN); a demo key is
+                                      used, with a warning, when it is not set
+            """.formatted(Rules.DEFAULT_RESOURCE);
+
+    private PipelineCommand() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.exit(code);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String input = null;
+        String warehouse = null;
+        String master = "local[*]";
+        String rulesFile = null;
+        int keep = 5;
+        Integer shuffle = null;
+        boolean quiet = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--help", "-h" -> {
+                        out.print(USAGE);
+                        return 0;
+                    }
+                    case "--input" -> input = value(args, ++i, a);
+                    case "--warehouse" -> warehouse = value(args, ++i, a);
+                    case "--master" -> master = value(args, ++i, a);
+                    case "--rules" -> rulesFile = value(args, ++i, a);
+                    case "--keep" -> keep = positive(value(args, ++i, a), a);
+                    case "--shuffle-partitions" -> shuffle = positive(value(args, ++i, a), a);
+                    case "--quiet" -> quiet = true;
+                    default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
+                }
+            }
+            if (input == null || warehouse == null) {
+                throw new IllegalArgumentException("--input DIR and --warehouse DIR are required (see --help)");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("baga pipeline: " + e.getMessage());
+            return 2;
+        }
+
+        Rules rules;
+        try {
+            rules = rulesFile == null ? Rules.defaults() : Rules.load(Path.of(rulesFile));
+        } catch (Rules.RulesException e) {
+            err.println("baga pipeline: " + e.getMessage());
+            return 3;
+        }
+        StudentIds ids = StudentIds.fromEnvironment();
+        if (ids.usesDemoKey()) {
+            err.println("baga pipeline: warning: " + StudentIds.KEY_ENV
+                    + " is not set; student ids use the public demo key (fine for a demo, not for real pupils)");
+        }
+        int partitions = shuffle != null ? shuffle
+                : master.startsWith("local") ? Math.max(4, 4 * Runtime.getRuntime().availableProcessors()) : 64;
+        PrintStream progressOut = err;
+        boolean showProgress = !quiet;
+        SparkSession spark = null;
+        try {
+            spark = BagaSpark.builder(master, partitions).getOrCreate();
+            spark.sparkContext().setLogLevel("WARN");
+            long t0 = System.nanoTime();
+            Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,
+                    rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, keep,
+                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null)).run();
+            printSummary(result, warehouse, rules, out);
+            return 0;
+        } catch (InputException e) {
+            err.println("baga pipeline: " + e.getMessage());
+            return 3;
+        } catch (Exception e) {
+            err.println("baga pipeline: failed, CURRENT still names the previous snapshot: " + firstLine(e));
+            if (System.getenv("BAGA_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    static void printSummary(Pipeline.Result r, String warehouse, Rules rules, PrintStream out) {
+        Pipeline.SourceCounts t = r.total();
+        out.printf(Locale.ROOT, "snapshot %s committed to %s (rules %s)%n", r.snapshotId(), warehouse, rules.version());
+        out.printf(Locale.ROOT, "rows read %d = accepted %d + rejected %d + merged %d%n", t.read(), t.accepted(),
+                t.rejected(), t.merged());
+        for (Map.Entry<String, Pipeline.SourceCounts> e : r.sources().entrySet()) {
+            Pipeline.SourceCounts c = e.getValue();
+            out.printf(Locale.ROOT, "  %-12s read %d, accepted %d, rejected %d, merged %d%n", e.getKey(), c.read(),
+                    c.accepted(), c.rejected(), c.merged());
+        }
+        if (!r.rejectedByReason().isEmpty()) {
+            out.println("rejected by reason: " + r.rejectedByReason());
+        }
+        if (r.referenceRejected() > 0) {
+            out.println("reference rows rejected (schools/subjects/students): " + r.referenceRejected());
+        }
+        out.println("tables: " + r.tableRows());
+        StringBuilder stages = new StringBuilder();
+        r.stageMillis().forEach((k, v) -> stages.append(String.format(Locale.ROOT, "%s %.1f s, ", k, v / 1000.0)));
+        double secs = r.totalMillis() / 1000.0;
+        out.printf(Locale.ROOT, "time: %stotal %.1f s (%.0f events/s)%n", stages, secs, secs > 0 ? t.read() / secs : 0.0);
+        if (!r.pruned().isEmpty()) {
+            out.println("pruned old snapshots: " + r.pruned());
+        }
+    }
+
+    private static String seconds(long t0) {
+        return String.format(Locale.ROOT, "%5.1fs", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        return root.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("");
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs a value (see --help)");
+        }
+        return args[i];
+    }
+
+    private static int positive(String v, String flag) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new IllegalArgumentException(flag + " must be a positive whole number, not '" + v + "'");
+    }
+}
