@@ -82,6 +82,13 @@ public final class PipelineCommand {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
         }
+        try {
+            // Fail on a wrong path in a second, before Spark starts.
+            kz.baga.jobs.ingest.InputFolder.open(input, new org.apache.hadoop.conf.Configuration());
+        } catch (InputException e) {
+            err.println("baga pipeline: " + e.getMessage());
+            return 3;
+        }
         StudentIds ids = StudentIds.fromEnvironment();
         if (ids.usesDemoKey()) {
             err.println("baga pipeline: warning: " + StudentIds.KEY_ENV
