@@ -126,8 +126,10 @@ public final class Pipeline {
             ref.schools().persist(StorageLevel.MEMORY_AND_DISK()).count();
             ref.subjects().persist(StorageLevel.MEMORY_AND_DISK()).count();
             ref.directory().count();
+            progress("  reference files loaded");
             Dataset<Row> events = EventSources.read(spark, input);
             EventValidator.validate(events, ref, rules).write().mode("overwrite").parquet(staged);
+            progress("  events parsed and validated");
             write(Table.STUDENT_DIRECTORY, ref.directory());
             write(Table.SCHOOLS, ref.schools().coalesce(1));
             write(Table.SUBJECTS, ref.subjects().coalesce(1));

@@ -35,7 +35,8 @@ public final class Iin {
 
     /** The birth date encoded in a 12-digit IIN, or {@code null} if it is not a real calendar date. */
     public static LocalDate birthDate(String iin) {
-        if (iin == null || iin.length() != 12 || !iin.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit would accept other scripts' digits (e.g. Arabic-Indic).
+        if (iin == null || iin.length() != 12 || !iin.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return null;
         }
         int century = iin.charAt(6) - '0';

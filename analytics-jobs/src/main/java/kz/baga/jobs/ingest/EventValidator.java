@@ -69,28 +69,38 @@ public final class EventValidator {
                 .join(broadcast(subjects), col("subject_code").equalTo(col("ref_subject_code")), "left")
                 .join(pupils, col("iin").equalTo(col("ref_iin")), "left");
 
-        Column termI = col("term").try_cast("int");
-        Column scoreD = col("score").try_cast("decimal(9,2)");
-        Column maxD = col("max_score").try_cast("decimal(9,2)");
-        Column gradeGiven = col("grade_level").try_cast("int");
-        Column yearStart = substring(col("academic_year"), 1, 4).try_cast("int");
-        Column yearEnd = substring(col("academic_year"), 6, 4).try_cast("int");
-        Column refYearStart = substring(col("ref_year"), 1, 4).try_cast("int");
-        // A source without grade levels (or a history row) gets the grade the pupil had that year.
-        Column grade = coalesce(gradeGiven, col("ref_grade").minus(refYearStart.minus(yearStart)));
-        Column classLabel = coalesce(col("class_label"),
-                when(col("ref_year").equalTo(col("academic_year")), col("ref_class")));
-        Column kind = col("kind");
-        Column iinProblem = Checks.iinProblem(col("iin"));
+        // Three projections, so each expensive expression is evaluated once per row: typed values first, then
+        // the reason code from cheap comparisons, then (only for rejected rows) the detail text and raw line.
+        Column yearStartExpr = substring(col("academic_year"), 1, 4).try_cast("int");
+        Column gradeGivenExpr = col("grade_level").try_cast("int");
+        Dataset<Row> typed = joined.select(
+                col("*"),
+                col("term").try_cast("int").as("term_i"),
+                col("score").try_cast("decimal(9,2)").as("score_d"),
+                col("max_score").try_cast("decimal(9,2)").as("max_d"),
+                gradeGivenExpr.as("grade_given"),
+                yearStartExpr.as("year_start"),
+                substring(col("academic_year"), 6, 4).try_cast("int").as("year_end"),
+                // A source without grade levels (or a history row) gets the grade the pupil had that year.
+                coalesce(gradeGivenExpr, col("ref_grade").minus(
+                        substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr))).as("grade_i"),
+                coalesce(col("class_label"), when(col("ref_year").equalTo(col("academic_year")), col("ref_class")))
+                        .as("class_i"),
+                Checks.iinProblem(col("iin")).as("iin_problem"));
 
-        List<Column> missingNames = new ArrayList<>();
+        Column termI = col("term_i");
+        Column scoreD = col("score_d");
+        Column maxD = col("max_d");
+        Column grade = col("grade_i");
+        Column kind = col("kind");
         Column anyMissing = lit(false);
+        List<Column> missingNames = new ArrayList<>();
         for (String f : REQUIRED) {
             missingNames.add(when(col(f).isNull(), lit(f.replace("_raw", ""))));
             anyMissing = anyMissing.or(col(f).isNull());
         }
-        Column start = to_date(concat(yearStart.cast("string"), lit("-" + rules.yearStart())));
-        Column end = to_date(concat(yearEnd.cast("string"), lit("-" + rules.yearEnd())));
+        Column start = to_date(concat(col("year_start").cast("string"), lit("-" + rules.yearStart())));
+        Column end = to_date(concat(col("year_end").cast("string"), lit("-" + rules.yearEnd())));
         Column isFo = kind.equalTo("FO");
         Column isCertified = kind.isin(CERTIFIED_KINDS.toArray());
         Column halfYearTerm = col("ref_assessment").equalTo("HALF_YEAR")
@@ -102,16 +112,16 @@ public final class EventValidator {
                                 col("field_count").cast("string"))),
                 new Check(anyMissing, "MISSING_FIELD",
                         concat(lit("empty: "), concat_ws(",", missingNames.toArray(Column[]::new)))),
-                new Check(iinProblem.isNotNull(), "BAD_IIN", iinProblem),
+                new Check(col("iin_problem").isNotNull(), "BAD_IIN", col("iin_problem")),
                 new Check(col("academic_year").rlike("^[0-9]{4}-[0-9]{4}$").equalTo(false)
-                        .or(yearEnd.minus(yearStart).notEqual(1)), "BAD_YEAR",
+                        .or(col("year_end").minus(col("year_start")).notEqual(1)), "BAD_YEAR",
                         concat(lit("academic_year '"), col("academic_year"), lit("' is not YYYY-YYYY"))),
                 new Check(kind.isin(KINDS.toArray()).equalTo(false), "BAD_KIND",
                         concat(lit("kind '"), kind, lit("' is not one of " + String.join(",", KINDS)))),
                 new Check(termI.isNull().or(termI.between(1, 4).equalTo(false)), "BAD_TERM",
                         concat(lit("term '"), col("term"), lit("' is not 1-4"))),
                 new Check(scoreD.isNull().or(maxD.isNull())
-                        .or(col("grade_level").isNotNull().and(gradeGiven.isNull())), "BAD_NUMBER",
+                        .or(col("grade_level").isNotNull().and(col("grade_given").isNull())), "BAD_NUMBER",
                         concat(lit("not a number: score '"), col("score"), lit("', max_score '"), col("max_score"),
                                 lit("'"))),
                 new Check(col("event_date").isNull()
@@ -143,14 +153,21 @@ public final class EventValidator {
                         concat(lit("event_date "), col("event_date").cast("string"), lit(" is outside "),
                                 col("academic_year"))));
 
+        // Each check's index is its position; the detail is chosen by that index, computed only when rejected.
+        Column reasonIndex = null;
+        for (int i = 0; i < checks.size(); i++) {
+            Check c = checks.get(i);
+            reasonIndex = reasonIndex == null ? when(c.failed(), lit(i)) : reasonIndex.when(c.failed(), lit(i));
+        }
         Column reason = null;
         Column detail = null;
-        for (Check c : checks) {
-            reason = reason == null ? when(c.failed(), lit(c.reason())) : reason.when(c.failed(), lit(c.reason()));
-            detail = detail == null ? when(c.failed(), c.detail()) : detail.when(c.failed(), c.detail());
+        for (int i = 0; i < checks.size(); i++) {
+            Column is = col("reason_i").equalTo(i);
+            reason = reason == null ? when(is, lit(checks.get(i).reason())) : reason.when(is, lit(checks.get(i).reason()));
+            detail = detail == null ? when(is, checks.get(i).detail()) : detail.when(is, checks.get(i).detail());
         }
 
-        return joined.select(
+        return typed.withColumn("reason_i", reasonIndex).select(
                 col("student_id"),
                 col("subject_code"),
                 col("academic_year"),
@@ -163,12 +180,13 @@ public final class EventValidator {
                 col("source"),
                 col("event_id"),
                 col("school_id"),
-                classLabel.as("class_label"),
+                col("class_i").as("class_label"),
                 grade.as("grade_level"),
                 col("ref_assessment").as("assessment"),
                 col("file"),
                 col("line"),
-                col("raw"),
+                // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones.
+                when(col("reason_i").isNotNull(), col("raw")).as("raw"),
                 reason.as("reason"),
                 detail.as("detail"));
     }

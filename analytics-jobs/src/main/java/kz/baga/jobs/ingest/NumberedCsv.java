@@ -4,12 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -164,8 +166,11 @@ public final class NumberedCsv {
         String quoted = Pattern.quote(String.valueOf(group.quote()));
         String notQuote = "[^" + (group.quote() == '\\' ? "\\\\" : String.valueOf(group.quote())) + "]";
         Column unquoted = regexp_replace(col("raw"), quoted + notQuote + "*" + quoted, "");
-        Column fieldCount = length(unquoted).minus(length(replace(unquoted, lit(String.valueOf(group.delimiter())),
-                lit("")))).plus(1);
+        Column delim = lit(String.valueOf(group.delimiter()));
+        Column quickCount = length(col("raw")).minus(length(replace(col("raw"), delim, lit("")))).plus(1);
+        // Quoted fields may hold delimiters: only lines with a quote pay for the regular expression.
+        Column fieldCount = when(instr(col("raw"), String.valueOf(group.quote())).equalTo(0), quickCount)
+                .otherwise(length(unquoted).minus(length(replace(unquoted, delim, lit("")))).plus(1));
 
         List<Column> out = new ArrayList<>(List.of(col("file"), col("line"), col("raw"),
                 fieldCount.cast("int").as("field_count"), lit(group.header().size()).as("expected_fields")));

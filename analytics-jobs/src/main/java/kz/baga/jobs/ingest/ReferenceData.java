@@ -112,10 +112,13 @@ public final class ReferenceData {
         NumberedCsv.FileGroup group = new NumberedCsv.FileGroup("", List.of(input.reference(name)), header,
                 StandardCharsets.UTF_8, ',', '"');
         Dataset<Row> rows = NumberedCsv.read(spark, group, wanted);
+        // One select, not a withColumn per column: each withColumn re-analyses the whole plan.
+        java.util.List<Column> cols = new java.util.ArrayList<>(List.of(lit(name).as("file"), col("line"), col("raw"),
+                col("field_count"), col("expected_fields")));
         for (String c : columns) {
-            rows = rows.withColumn(c, nullif(trim(col(c)), lit("")));
+            cols.add(nullif(trim(col(c)), lit("")).as(c));
         }
-        return rows.withColumn("file", lit(name));
+        return rows.select(cols.toArray(Column[]::new));
     }
 
     public Dataset<Row> schools() {

@@ -49,14 +49,16 @@ public final class TermGrades {
     public static Dataset<Row> computed(Dataset<Row> events, Dataset<Row> subjects, Rules rules) {
         Dataset<Row> marked = broadcast(subjects.where(col("assessment").notEqual("PASS_FAIL")).select("subject_code"));
         Dataset<Row> assess = events.where(col("kind").isin("FO", "SOR", "SOCH")).join(marked, "subject_code");
-        Column points = col("score").multiply(100).cast(D38);
-        Column maxima = col("max_score").multiply(100).cast(D38);
+        // Per-event sums in 64-bit integers (scores have two decimals, so ×100 is exact); the wide decimal
+        // arithmetic below runs once per term, not once per event.
+        Column points = col("score").multiply(100).cast("bigint");
+        Column maxima = col("max_score").multiply(100).cast("bigint");
         // Averaged СОР (a policy alternative): each work's ratio scaled by 10^12, i.e. exact to 1e-12.
         BigInteger scale = BigInteger.TEN.pow(12);
         Column sorN = rules.sorPooled()
                 ? sum(when(col("kind").equalTo("SOR"), points))
-                : sum(when(col("kind").equalTo("SOR"), points.multiply(lit(new BigDecimal(scale))).cast(D38)
-                        .divide(maxima).cast(D38)));
+                : sum(when(col("kind").equalTo("SOR"), points.cast(D38).multiply(lit(new BigDecimal(scale))).cast(D38)
+                        .divide(maxima.cast(D38)).cast(D38)));
         Column sorD = rules.sorPooled()
                 ? sum(when(col("kind").equalTo("SOR"), maxima))
                 : count(when(col("kind").equalTo("SOR"), lit(1))).multiply(lit(new BigDecimal(scale))).cast(D38);

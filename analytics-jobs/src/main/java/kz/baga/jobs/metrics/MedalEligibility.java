@@ -3,6 +3,7 @@ package kz.baga.jobs.metrics;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
@@ -12,6 +13,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sort_array;
@@ -25,6 +27,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import kz.baga.contract.Table;
+import kz.baga.jobs.marks.TermGrades;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,9 +44,10 @@ import org.apache.spark.sql.Row;
  * Findings, by category: {@code LOST} — a finished mark below 5, a term mark below 5 where every term counts,
  * or term marks so far that make an annual 5 impossible even with 5s in every remaining term;
  * {@code INCOMPLETE} — a GAP in the years or terms the award looks at; {@code AT_RISK} — in the current term a
- * subject's running total gives a 5 but is below the rules' margin (88 %), or an annual-only award has a term
- * mark below 5 that can still be made up. Status is the first category that has a finding, else
- * {@code ON_TRACK}; {@code reasons} lists that category's findings.
+ * subject's running total (a computed term mark; a certified {@code TERM} mark closes the term) gives a 5 but is
+ * below the rules' margin (88 %), or an annual-only award has a term mark below 5 that can still be made up.
+ * Status is the first category that has a finding, else {@code ON_TRACK}; {@code reasons} lists that category's
+ * findings.
  */
 public final class MedalEligibility {
 
@@ -155,11 +159,15 @@ public final class MedalEligibility {
                 .join(scoped, "student_id")
                 .where(col("academic_year").equalTo(col("cur_year"))
                         .and(col("g").between(col("lo"), col("hi")).or(col("award").equalTo(ALTYN_BELGI)))
+                        // A certified (imported) term mark closes the term: nothing is running any more.
+                        .and(col("mark_source").equalTo(TermGrades.COMPUTED))
                         .and(col("mark").geq(top)).and(col("total_pct").lt(margin)));
+        // Shown to one decimal, the total rounded down and the shortfall up, so that they never read as
+        // "88.0 %, 0.1 points below 88 %" (87.95 → 87.9 and 0.1).
         findings.add(finding(running, "AT_RISK", "RUNNING_TOTAL_CLOSE", col("mark"),
                 concat(col("subject_code"), lit(" term "), col("term").cast("string"), lit(": running total "),
-                        col("total_pct").cast("decimal(6,1)").cast("string"), lit(" %, "),
-                        lit(margin).minus(col("total_pct")).cast("decimal(6,1)").cast("string"),
+                        oneDecimal(col("total_pct"), false), lit(" %, "),
+                        oneDecimal(lit(margin).minus(col("total_pct")), true),
                         lit(" points below " + margin.stripTrailingZeros().toPlainString() + " %")),
                 lit(margin).minus(col("total_pct"))));
 
@@ -206,6 +214,12 @@ public final class MedalEligibility {
                         d.getField("points_short").as("points_short"))))
                 .withColumn("academic_year", col("cur_year"));
         return statuses.select(Table.MEDAL_ELIGIBILITY.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /** {@code value} with one decimal, rounded up or down (never half-up), as text. */
+    private static Column oneDecimal(Column value, boolean up) {
+        Column tenths = up ? ceil(value.multiply(10)) : floor(value.multiply(10));
+        return tenths.cast("decimal(9,0)").divide(10).cast("decimal(6,1)").cast("string");
     }
 
     /** A finding row: student, award, category, code, subject, year, term, mark, pct, points short, text. */

@@ -62,15 +62,15 @@ public final class Rules {
         JsonNode year = req(root, "academicYear");
         this.yearStart = text(year, "start");
         this.yearEnd = text(year, "end");
-        this.markedFrom = req(req(root, "markedGrades"), "from").asInt();
-        this.markedTo = req(req(root, "markedGrades"), "to").asInt();
-        this.foMin = req(req(root, "formative"), "minScore").asInt();
-        this.foMax = req(req(root, "formative"), "maxScore").asInt();
-        this.certifiedMin = req(req(root, "certifiedMarks"), "min").asInt();
-        this.certifiedMax = req(req(root, "certifiedMarks"), "max").asInt();
+        this.markedFrom = integer(req(root, "markedGrades"), "from");
+        this.markedTo = integer(req(root, "markedGrades"), "to");
+        this.foMin = integer(req(root, "formative"), "minScore");
+        this.foMax = integer(req(root, "formative"), "maxScore");
+        this.certifiedMin = integer(req(root, "certifiedMarks"), "min");
+        this.certifiedMax = integer(req(root, "certifiedMarks"), "max");
         JsonNode weights = req(root, "termWeights");
-        this.weightsWithSoch = weights(req(weights, "withSoch"));
-        this.weightsWithoutSoch = weights(req(weights, "withoutSoch"));
+        this.weightsWithSoch = weights(req(weights, "withSoch"), "withSoch");
+        this.weightsWithoutSoch = weights(req(weights, "withoutSoch"), "withoutSoch");
         JsonNode policies = req(root, "policies");
         this.sorPooling = oneOf(policies, "sorPooling", "POOLED", "AVERAGE");
         oneOf(policies, "missingComponent", "RENORMALISE");
@@ -79,7 +79,7 @@ public final class Rules {
         this.finalMark = oneOf(policies, "finalMark", "ANNUAL", "MEAN_OF_ANNUAL_AND_EXAM");
         List<ScaleStep> steps = new ArrayList<>();
         for (JsonNode s : req(root, "markScale")) {
-            steps.add(new ScaleStep(req(s, "minPercent").asInt(), req(s, "mark").asInt()));
+            steps.add(new ScaleStep(integer(s, "minPercent"), integer(s, "mark")));
         }
         steps.sort((a, b) -> Integer.compare(b.minPercent(), a.minPercent()));
         if (steps.isEmpty() || steps.get(steps.size() - 1).minPercent() != 0) {
@@ -87,19 +87,25 @@ public final class Rules {
         }
         this.scale = List.copyOf(steps);
         JsonNode medals = req(root, "medals");
-        this.atRiskBelow = req(medals, "atRiskBelowPercent").decimalValue();
-        this.historyFromGrade = req(medals, "historyFromGrade").asInt();
-        this.honours9Grades = ints(req(req(medals, "honours9"), "grades"));
-        this.honours9EvaluatedIn = ints(req(req(medals, "honours9"), "evaluatedInGrades"));
-        this.honours11Grades = ints(req(req(medals, "honours11"), "grades"));
-        this.honours11EvaluatedIn = ints(req(req(medals, "honours11"), "evaluatedInGrades"));
-        this.altynTermGrades = ints(req(req(medals, "altynBelgi"), "termGrades"));
-        this.altynEvaluatedIn = ints(req(req(medals, "altynBelgi"), "evaluatedInGrades"));
+        this.atRiskBelow = decimal(medals, "atRiskBelowPercent");
+        this.historyFromGrade = integer(medals, "historyFromGrade");
+        this.honours9Grades = ints(req(medals, "honours9"), "grades");
+        this.honours9EvaluatedIn = ints(req(medals, "honours9"), "evaluatedInGrades");
+        this.honours11Grades = ints(req(medals, "honours11"), "grades");
+        this.honours11EvaluatedIn = ints(req(medals, "honours11"), "evaluatedInGrades");
+        this.altynTermGrades = ints(req(medals, "altynBelgi"), "termGrades");
+        this.altynEvaluatedIn = ints(req(medals, "altynBelgi"), "evaluatedInGrades");
         JsonNode indicators = req(root, "indicators");
         Map<Integer, Integer> sou = new LinkedHashMap<>();
-        req(indicators, "souWeights").fields().forEachRemaining(e -> sou.put(Integer.parseInt(e.getKey()), e.getValue().asInt()));
+        JsonNode souNode = req(indicators, "souWeights");
+        souNode.fieldNames().forEachRemaining(mark -> {
+            if (!mark.matches("[0-9]{1,2}")) {
+                throw new RulesException("souWeights: '" + mark + "' is not a mark");
+            }
+            sou.put(Integer.parseInt(mark), integer(souNode, mark));
+        });
         this.souWeights = Map.copyOf(sou);
-        this.districtMinCell = req(indicators, "districtMinCell").asInt();
+        this.districtMinCell = integer(indicators, "districtMinCell");
         this.dynamicsPeriod = oneOf(req(root, "dynamics"), "period", "month", "week");
     }
 
@@ -172,23 +178,60 @@ public final class Rules {
         throw new RulesException("'" + field + "' is " + v + "; supported: " + String.join(", ", allowed));
     }
 
-    private static int[] ints(JsonNode array) {
+    /**
+     * A whole number. Jackson's {@code asInt()} would read text as 0 (and {@code decimalValue()} likewise), which
+     * silently changes a rule; a rules file must say numbers as JSON numbers.
+     */
+    private static int integer(JsonNode node, String field) {
+        JsonNode v = req(node, field);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new RulesException("'" + field + "' must be a whole number, got " + v);
+        }
+        return v.intValue();
+    }
+
+    private static BigDecimal decimal(JsonNode node, String field) {
+        JsonNode v = req(node, field);
+        if (!v.isNumber()) {
+            throw new RulesException("'" + field + "' must be a number, got " + v);
+        }
+        return v.decimalValue();
+    }
+
+    /** A non-empty array of whole numbers. */
+    private static int[] ints(JsonNode parent, String field) {
+        JsonNode array = req(parent, field);
+        if (!array.isArray() || array.isEmpty()) {
+            throw new RulesException("'" + field + "' must be a non-empty array of grades, got " + array);
+        }
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).asInt();
+            JsonNode v = array.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new RulesException("'" + field + "' must hold whole numbers, got " + v);
+            }
+            out[i] = v.intValue();
         }
         return out;
     }
 
-    private static Map<String, BigDecimal> weights(JsonNode node) {
+    private static Map<String, BigDecimal> weights(JsonNode node, String name) {
         Map<String, BigDecimal> out = new LinkedHashMap<>();
+        BigDecimal total = BigDecimal.ZERO;
         for (String kind : List.of("FO", "SOR", "SOCH")) {
             JsonNode v = node.get(kind);
-            BigDecimal w = v == null ? BigDecimal.ZERO : v.decimalValue();
-            if (w.signum() < 0 || w.scale() > 4) {
+            if (v != null && !v.isNull() && !v.isNumber()) {
+                throw new RulesException("weight " + kind + " (" + name + ") must be a number, got " + v);
+            }
+            BigDecimal w = v == null || v.isNull() ? BigDecimal.ZERO : v.decimalValue();
+            if (w.signum() < 0 || w.stripTrailingZeros().scale() > 4) {
                 throw new RulesException("weight " + kind + " must be ≥ 0 with at most 4 decimals, got " + w);
             }
             out.put(kind, w);
+            total = total.add(w);
+        }
+        if (total.signum() == 0) {
+            throw new RulesException("termWeights." + name + " has no positive weight");
         }
         return Map.copyOf(out);
     }

@@ -1,0 +1,65 @@
+package kz.baga.jobs.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import kz.baga.jobs.SparkTestBase;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Grade dynamics: per pupil, subject and month (or ISO week), the mean % of the pupil's ФО/СОР/СОЧ works and the
+ * class's mean of its pupils' means.
+ */
+class GradeDynamicsTest extends SparkTestBase {
+
+    private static final String Y = "2025-2026";
+    private static List<Row> monthly;
+    private static List<Row> weekly;
+
+    @BeforeAll
+    static void computeOnce() {
+        Dataset<Row> events = events(
+                event("A", "MATH", 1, "FO", "8", "10").date("2025-09-05"),    // 80 %
+                event("A", "MATH", 1, "SOR", "9", "15").date("2025-09-20"),   // 60 %  → September: 70 %, 2 works
+                event("A", "MATH", 1, "SOCH", "18", "25").date("2025-10-20"), // 72 %  → October: 72 %
+                event("A", "MATH", 1, "TERM", "4", "5").date("2025-10-30"),   // a mark, not a work: ignored
+                event("A", "PHYS", 1, "FO", "7", "10").date("2025-09-03"),    // 70 %
+                event("B", "MATH", 1, "FO", "10", "10").date("2025-09-10"),   // 100 %
+                event("C", "MATH", 1, "SOR", "12.5", "15").date("2025-09-12")); // 83.3333 %, class 10Б
+        Dataset<Row> placement = df("student_id string, academic_year string, school_id string, class_label string,"
+                        + " grade_level int",
+                row("A", Y, "S1", "10А", 10), row("B", Y, "S1", "10А", 10), row("C", Y, "S1", "10Б", 10));
+        String[] cols = {"student_id", "subject_code", "cast(period_start as string)", "avg_pct", "class_avg_pct",
+                "events", "school_id", "class_label"};
+        monthly = rows(GradeDynamics.build(events, placement, Rules.defaults()), cols);
+        weekly = rows(GradeDynamics.build(events, placement, rulesWith("\"period\": \"month\"", "\"period\": \"week\"")),
+                cols);
+    }
+
+    @Test
+    void monthlyPupilAndClassAverages() {
+        // 10А MATH September: A 70, B 100 → class (70 + 100)/2 = 85 (each pupil once; by works it would be 80).
+        assertThat(monthly).containsExactly(
+                row("A", "MATH", "2025-09-01", dec("70.0000"), dec("85.0000"), 2, "S1", "10А"),
+                row("A", "MATH", "2025-10-01", dec("72.0000"), dec("72.0000"), 1, "S1", "10А"),
+                row("A", "PHYS", "2025-09-01", dec("70.0000"), dec("70.0000"), 1, "S1", "10А"),
+                row("B", "MATH", "2025-09-01", dec("100.0000"), dec("85.0000"), 1, "S1", "10А"),
+                row("C", "MATH", "2025-09-01", dec("83.3333"), dec("83.3333"), 1, "S1", "10Б"));
+    }
+
+    @Test
+    void weeklyBucketsStartOnMonday() {
+        // 05.09 (Fri) → 01.09; 20.09 (Sat) → 15.09; 20.10 (Mon) → 20.10; 03.09 (Wed) → 01.09; 10.09 and 12.09 → 08.09.
+        assertThat(weekly).containsExactly(
+                row("A", "MATH", "2025-09-01", dec("80.0000"), dec("80.0000"), 1, "S1", "10А"),
+                row("A", "MATH", "2025-09-15", dec("60.0000"), dec("60.0000"), 1, "S1", "10А"),
+                row("A", "MATH", "2025-10-20", dec("72.0000"), dec("72.0000"), 1, "S1", "10А"),
+                row("A", "PHYS", "2025-09-01", dec("70.0000"), dec("70.0000"), 1, "S1", "10А"),
+                row("B", "MATH", "2025-09-08", dec("100.0000"), dec("100.0000"), 1, "S1", "10А"),
+                row("C", "MATH", "2025-09-08", dec("83.3333"), dec("83.3333"), 1, "S1", "10Б"));
+    }
+}
