@@ -100,6 +100,20 @@ public final class MedalEligibility {
 
         List<Dataset<Row>> findings = new ArrayList<>();
 
+        // The current term is still open while its mark is only computed and no СОЧ has been written: a mark
+        // below 5 there is a warning (AT_RISK), never a LOST — a wrong LOST costs a pupil a medal.
+        Dataset<Row> currentTerm = termGrades.groupBy("student_id", "academic_year").agg(max("term").as("cur_term"));
+        Column noSoch = List.of(termGrades.columns()).contains("soch_count")
+                ? coalesce(col("soch_count"), lit(0)).equalTo(0) : lit(false);
+        Dataset<Row> dir = directory.select(col("student_id").as("o_student"), col("academic_year").as("o_year"));
+        termGrades = termGrades.join(currentTerm, new String[] {"student_id", "academic_year"}, "left")
+                .join(dir, col("student_id").equalTo(col("o_student")), "left")
+                .withColumn("open", coalesce(col("academic_year").equalTo(col("o_year"))
+                        .and(col("term").equalTo(col("cur_term")))
+                        .and(col("mark_source").equalTo(TermGrades.COMPUTED)).and(noSoch), lit(false)))
+                .drop("o_student", "o_year");
+        Dataset<Row> closedTerms = termGrades.where(col("open").equalTo(false));
+
         // 1. Finished years: annual and final marks below the top mark.
         Dataset<Row> annualFacts = annual.select(col("student_id"), col("subject_code"), col("academic_year"),
                 col("grade_level").as("f_grade"), col("mark"), col("final_mark"), col("exam_mark"),
@@ -118,7 +132,7 @@ public final class MedalEligibility {
 
         // 2. The current year of annual-only conditions: can the annual mark still be 5?
         Dataset<Row> kinds = broadcast(subjects.select(col("subject_code").as("k_code"), col("assessment")));
-        Dataset<Row> current = termGrades.groupBy("student_id", "subject_code", "academic_year")
+        Dataset<Row> current = closedTerms.groupBy("student_id", "subject_code", "academic_year")
                 .agg(sum("mark").cast("int").as("s"), count("mark").cast("int").as("c"),
                         max("grade_level").as("f_grade"),
                         sort_array(collect_list(struct(col("term"), col("mark")))).as("term_marks"))
@@ -137,24 +151,34 @@ public final class MedalEligibility {
         findings.add(finding(current.where(col("best").lt(top)), "LOST", "ANNUAL_CANNOT_REACH_TOP", col("best"),
                 concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "), col("marks_text"),
                         lit(" - the annual mark can no longer be " + top))));
-        findings.add(finding(current.where(col("best").geq(top)
+        findings.add(finding(current.where(col("best").geq(top).and(col("c").lt(col("e")))
                         .and(expr("exists(term_marks, x -> x.mark < " + top + ")"))), "AT_RISK", "TERM_BELOW_TOP",
                 col("best"), concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "),
                         col("marks_text"), lit(" - every remaining term must be " + top))));
 
         // 3. Altyn belgi: every term mark of grades 10-11 is 5.
         Dataset<Row> terms = termGrades.select(col("student_id"), col("subject_code"), col("academic_year"),
-                col("term"), col("mark"), col("total_pct"), col("mark_source"), col("grade_level").as("g"));
+                col("term"), col("mark"), col("total_pct"), col("mark_source"), col("grade_level").as("g"),
+                col("open"), col("cur_term"));
         Dataset<Row> altynTermFacts = terms.join(scoped.where(col("award").equalTo(ALTYN_BELGI)), "student_id")
                 .where(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1]));
-        findings.add(finding(altynTermFacts.where(col("mark").lt(top)), "LOST", "TERM_BELOW_TOP", col("mark"),
+        Dataset<Row> openBelow = terms.where(col("open").and(col("mark").lt(top))).join(scoped, "student_id")
+                .where(col("award").equalTo(ALTYN_BELGI).and(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1]))
+                        .or(col("g").between(col("lo"), col("hi"))));
+        findings.add(finding(openBelow, "AT_RISK", "RUNNING_TOTAL_BELOW_TOP", col("mark"),
+                concat(col("subject_code"), lit(" term "), col("term").cast("string"),
+                        lit(" (open, no СОЧ yet): running total "), oneDecimal(col("total_pct"), false), lit(" % gives "),
+                        col("mark").cast("string"), lit(" so far; " + rules.topMarkMinPercent()
+                                + " % (rounded) is needed for a " + top)),
+                lit(BigDecimal.valueOf(rules.topMarkMinPercent()).subtract(new BigDecimal("0.5"))).minus(col("total_pct"))));
+        findings.add(finding(altynTermFacts.where(col("mark").lt(top).and(col("open").equalTo(false))), "LOST",
+                "TERM_BELOW_TOP", col("mark"),
                 concat(col("subject_code"), lit(" "), col("academic_year"), lit(" term "), col("term").cast("string"),
                         lit(": mark "), col("mark").cast("string"))));
 
         // 4. Running totals of the current term close to the line.
-        Dataset<Row> currentTerm = termGrades.groupBy("student_id", "academic_year").agg(max("term").as("cur_term"));
         BigDecimal margin = rules.atRiskBelow();
-        Dataset<Row> running = terms.join(currentTerm, new String[] {"student_id", "academic_year"})
+        Dataset<Row> running = terms
                 .where(col("term").equalTo(col("cur_term")))
                 .join(scoped, "student_id")
                 .where(col("academic_year").equalTo(col("cur_year"))
