@@ -26,6 +26,13 @@ public final class BagaSpark {
                 .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
         if (master.startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        } else {
+            // Executors are JVMs of their own: they need the same module opens as the driver
+            // (the launcher and the tests pass the parent pom's list as baga.jvm.flags).
+            String flags = System.getProperty("baga.jvm.flags", "");
+            if (!flags.isBlank()) {
+                b.config("spark.executor.extraJavaOptions", flags);
+            }
         }
         return b;
     }

@@ -1,0 +1,226 @@
+package kz.baga.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import kz.baga.contract.Snapshots;
+import kz.baga.contract.Table;
+import kz.baga.jobs.ingest.StudentIds;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on the committed sample district: counts add up, every table is there with the contract's
+ * columns and agrees with the others, rejected rows point at their real line, the run is deterministic, and a
+ * run that fails before its commit leaves {@code CURRENT} where it was.
+ */
+class PipelineEndToEndTest extends SparkTestBase {
+
+    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
+
+    @TempDir
+    static Path tmp;
+    static Path warehouse;
+    static Pipeline.Result result;
+    static String snapshot;
+
+    static Pipeline.Result run(Path wh, Runnable beforeCommit) throws IOException {
+        return new Pipeline(spark, new Pipeline.Options(SAMPLE.toString(), wh.toString(), Rules.defaults(), "builtin",
+                StudentIds.withKey("test-key"), 5, null, beforeCommit)).run();
+    }
+
+    @BeforeAll
+    static void runOnce() throws IOException {
+        warehouse = tmp.resolve("warehouse");
+        result = run(warehouse, null);
+        snapshot = result.snapshotId();
+    }
+
+    static Dataset<Row> table(Path wh, String id, Table t) {
+        return spark.read().parquet(wh.resolve(Snapshots.tablePath(id, t)).toString());
+    }
+
+    static Dataset<Row> table(Table t) {
+        return table(warehouse, snapshot, t);
+    }
+
+    @Test
+    void rowsReadEqualAcceptedPlusRejectedPlusMerged() throws IOException {
+        Pipeline.SourceCounts total = result.total();
+        assertThat(total.read()).isEqualTo(total.accepted() + total.rejected() + total.merged());
+        result.sources().forEach((source, c) ->
+                assertThat(c.read()).as(source).isEqualTo(c.accepted() + c.rejected() + c.merged()));
+        // Count the sample's data lines independently: every non-blank line but the header.
+        long lines = 0;
+        try (var files = Files.list(SAMPLE.resolve("events"))) {
+            for (Path f : files.toList()) {
+                lines += Files.readAllLines(f, StandardCharsets.UTF_8).stream().skip(1).filter(l -> !l.isBlank()).count();
+            }
+        }
+        try (var files = Files.list(SAMPLE.resolve("sources/kundelik"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".csv")).toList()) {
+                lines += Files.readAllLines(f, Charset.forName("windows-1251")).stream().skip(1)
+                        .filter(l -> !l.isBlank()).count();
+            }
+        }
+        assertThat(total.read()).isEqualTo(lines);
+        assertThat(table(Table.GRADE_EVENTS).count()).isEqualTo(total.accepted());
+        assertThat(table(Table.REJECTED_EVENTS).where("source <> 'reference'").count()).isEqualTo(total.rejected());
+        assertThat(total.rejected()).isPositive();
+        assertThat(total.merged()).isPositive();
+        assertThat(result.sources()).containsKeys("bilimclass", "kundelik");
+        // The windows-1251 export decodes and maps: none of its rows is rejected.
+        assertThat(result.sources().get("kundelik").rejected()).isZero();
+    }
+
+    @Test
+    void manifestRecordsCountsRulesChecksumsAndTimings() throws IOException {
+        assertThat(Files.readString(warehouse.resolve(Snapshots.CURRENT)).trim()).isEqualTo(snapshot);
+        JsonNode m = new ObjectMapper().readTree(warehouse.resolve(Snapshots.snapshotPath(snapshot))
+                .resolve(Snapshots.MANIFEST).toFile());
+        assertThat(m.path("snapshot_id").asText()).isEqualTo(snapshot);
+        assertThat(m.path("rules").path("version").asText()).isEqualTo(Rules.defaults().version());
+        assertThat(m.path("counts").path("read").asLong()).isEqualTo(result.total().read());
+        assertThat(m.path("counts").path("merged").asLong()).isEqualTo(result.total().merged());
+        assertThat(m.path("input").path("files").path("students.csv").path("sha256").asText()).hasSize(64);
+        assertThat(m.path("input").path("files").path("events/bilimclass-ALM-0001.csv").path("bytes").asLong())
+                .isEqualTo(Files.size(SAMPLE.resolve("events/bilimclass-ALM-0001.csv")));
+        assertThat(m.path("timings_ms").path("ingest").asLong()).isPositive();
+        for (Table t : Table.values()) {
+            assertThat(m.path("tables").path(t.tableName()).asLong()).as(t.tableName())
+                    .isEqualTo(table(t).count());
+        }
+    }
+
+    @Test
+    void everyTableHasTheContractColumnsAndRows() {
+        for (Table t : Table.values()) {
+            Dataset<Row> data = table(t);
+            assertThat(List.of(data.columns())).as(t.tableName()).containsExactlyInAnyOrderElementsOf(t.columnNames());
+            assertThat(data.count()).as(t.tableName()).isPositive();
+        }
+        // One folder per school for the school tables.
+        assertThat(warehouse.resolve(Snapshots.tablePath(snapshot, Table.TERM_GRADES)).resolve("school_id=ALM-0001"))
+                .isDirectory();
+    }
+
+    @Test
+    void tablesAgreeWithEachOther() {
+        table(Table.STUDENT_DIRECTORY).createOrReplaceTempView("dir");
+        table(Table.TERM_GRADES).createOrReplaceTempView("tg");
+        table(Table.ANNUAL_GRADES).createOrReplaceTempView("ag");
+        table(Table.CLASS_RANKINGS).createOrReplaceTempView("cr");
+        table(Table.GRADE_EVENTS).createOrReplaceTempView("ev");
+        table(Table.MEDAL_ELIGIBILITY).createOrReplaceTempView("me");
+        table(Table.SCHOOL_INDICATORS).createOrReplaceTempView("si");
+        // Every pupil in an analytic table is in the directory.
+        assertThat(sql("select count(*) from tg left anti join dir using (student_id)").get(0).getLong(0)).isZero();
+        assertThat(sql("select count(*) from me left anti join dir using (student_id)").get(0).getLong(0)).isZero();
+        // Every computed term mark comes from assessments of that pupil, subject and term.
+        assertThat(sql("select count(*) from tg where mark_source = 'COMPUTED' and not exists (select 1 from ev"
+                + " where ev.student_id = tg.student_id and ev.subject_code = tg.subject_code and ev.term = tg.term"
+                + " and ev.academic_year = tg.academic_year and ev.kind in ('FO','SOR','SOCH'))").get(0).getLong(0))
+                .isZero();
+        // The annual mark of a computed year is the half-up mean of its term marks.
+        assertThat(sql("select count(*) from ag join (select student_id, subject_code, academic_year,"
+                + " floor(avg(mark) + 0.5) m from tg group by 1,2,3) t using (student_id, subject_code, academic_year)"
+                + " where ag.mark_source = 'COMPUTED' and ag.mark <> t.m").get(0).getLong(0)).isZero();
+        // Class sizes in rankings match the ranked pupils, and ranks start at 1.
+        assertThat(sql("select count(*) from (select school_id, class_label, academic_year, term, subject_code,"
+                + " count(*) n, max(class_size) s, min(rank) r from cr group by 1,2,3,4,5) where n <> s or r <> 1")
+                .get(0).getLong(0)).isZero();
+        // School indicators for ALL, all grades, year: N is the number of pupils with annual marks.
+        assertThat(sql("select count(*) from si join (select school_id, academic_year, count(distinct student_id) n"
+                + " from ag group by 1,2) a using (school_id, academic_year) where si.term = 0 and si.grade_level = 0"
+                + " and si.subject_code = 'ALL' and si.n <> a.n").get(0).getLong(0)).isZero();
+        // Medal rows for grades 9-11 only, one per pupil and award.
+        assertThat(sql("select count(*) from me where grade_level not in (9, 10, 11)").get(0).getLong(0)).isZero();
+        assertThat(sql("select count(*) from (select student_id, award from me group by 1,2 having count(*) > 1)")
+                .get(0).getLong(0)).isZero();
+        // The sample's scenario shows up: a conflict, a gap, duplicates merged, medal candidates.
+        table(Table.RECONCILIATION).createOrReplaceTempView("rc");
+        assertThat(sql("select issue from rc group by issue").stream().map(r -> r.getString(0)))
+                .contains("CONFLICT", "GAP", "DUPLICATE");
+        assertThat(sql("select count(*) from me where award = 'ALTYN_BELGI' and status <> 'LOST'").get(0).getLong(0))
+                .isPositive();
+    }
+
+    @Test
+    void iinsAndNamesStayInTheDirectory() {
+        for (Table t : Table.values()) {
+            if (t == Table.STUDENT_DIRECTORY || t == Table.REJECTED_EVENTS) {
+                continue;
+            }
+            assertThat(table(t).columns()).as(t.tableName()).doesNotContain("iin", "last_name", "first_name");
+        }
+        // student_id is the keyed hash, not the IIN.
+        Row pupil = table(Table.STUDENT_DIRECTORY).select("student_id", "iin").first();
+        assertThat(pupil.getString(0)).isEqualTo(StudentIds.withKey("test-key").of(pupil.getString(1)));
+    }
+
+    @Test
+    void rejectedRowsPointAtTheirLine() throws IOException {
+        List<Row> rejected = table(Table.REJECTED_EVENTS).where("source = 'bilimclass'")
+                .select("file", "line", "raw", "reason").collectAsList();
+        assertThat(rejected).isNotEmpty();
+        Map<String, List<String>> files = new java.util.HashMap<>();
+        for (Row r : rejected) {
+            List<String> lines = files.computeIfAbsent(r.getString(0), f -> {
+                try {
+                    return Files.readAllLines(SAMPLE.resolve(f), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(lines.get((int) r.getLong(1) - 1)).as(r.getString(3)).isEqualTo(r.getString(2));
+        }
+        assertThat(rejected.stream().map(r -> r.getString(3)).distinct())
+                .contains("BAD_IIN", "UNKNOWN_SUBJECT", "UNKNOWN_SCHOOL", "SCORE_OUT_OF_RANGE", "DATE_OUTSIDE_YEAR",
+                        "BAD_COLUMN_COUNT", "BAD_NUMBER", "BAD_TERM", "BAD_KIND");
+    }
+
+    @Test
+    void sameInputSameRulesSameTables() throws IOException {
+        Path second = tmp.resolve("warehouse-2");
+        Pipeline.Result again = run(second, null);
+        assertThat(again.snapshotId()).isNotEqualTo(snapshot);
+        for (Table t : Table.values()) {
+            Dataset<Row> a = table(t);
+            Dataset<Row> b = table(second, again.snapshotId(), t).select(a.columns()[0],
+                    java.util.Arrays.copyOfRange(a.columns(), 1, a.columns().length));
+            assertThat(a.exceptAll(b).count()).as(t.tableName() + " rows only in the first run").isZero();
+            assertThat(b.exceptAll(a).count()).as(t.tableName() + " rows only in the second run").isZero();
+        }
+    }
+
+    @Test
+    void aRunThatFailsBeforeItsCommitChangesNothingReadersSee() throws IOException {
+        Path wh = tmp.resolve("warehouse-atomic");
+        Pipeline.Result first = run(wh, null);
+        assertThatThrownBy(() -> run(wh, () -> {
+            throw new IllegalStateException("injected failure before commit");
+        })).hasMessageContaining("injected failure");
+        assertThat(Files.readString(wh.resolve(Snapshots.CURRENT)).trim()).isEqualTo(first.snapshotId());
+        // The failed run's snapshot has no manifest: readers never take it for a committed one.
+        try (var dirs = Files.list(wh.resolve(Snapshots.SNAPSHOTS_DIR))) {
+            List<Path> all = dirs.toList();
+            assertThat(all).hasSize(2);
+            assertThat(all.stream().filter(d -> Files.exists(d.resolve(Snapshots.MANIFEST))).map(d -> d.getFileName().toString()))
+                    .containsExactly(first.snapshotId());
+        }
+        assertThat(wh.resolve("_work")).isEmptyDirectory();
+    }
+}
