@@ -1,0 +1,158 @@
+package kz.baga.service.api;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import kz.baga.service.audit.AuditLog;
+import kz.baga.service.security.Account;
+import kz.baga.service.security.Accounts;
+import kz.baga.service.security.Roles;
+import kz.baga.service.warehouse.DistrictModel;
+import kz.baga.service.warehouse.ReadModels;
+import kz.baga.service.warehouse.SchoolModel;
+import kz.baga.service.warehouse.Snapshot;
+import kz.baga.service.warehouse.SnapshotRegistry;
+
+/**
+ * The access rules, in one place. Pupil and school-list reads are audited here — denied ones before the 403 or
+ * 402, allowed ones after the parameters were validated and before any data is built — so a resource cannot
+ * serve pupil data without a record.
+ */
+@ApplicationScoped
+public class Access {
+
+    private static final Pattern YEAR = Pattern.compile("\\d{4}-\\d{4}");
+
+    @Inject
+    SnapshotRegistry snapshots;
+
+    @Inject
+    ReadModels models;
+
+    @Inject
+    Accounts accounts;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    RequestInfo request;
+
+    /** What an allowed pupil request works with. */
+    public record PupilScope(Account account, Snapshot snapshot, SchoolModel school, SchoolModel.Student student,
+                             String year, boolean premium) {
+    }
+
+    public record SchoolScope(Account account, Snapshot snapshot, SchoolModel school, String year) {
+    }
+
+    public record DistrictScope(Account account, Snapshot snapshot, DistrictModel district, String year) {
+    }
+
+    /**
+     * A pupil's data: parents of that pupil (premium where {@code premiumOnly}) and staff of the pupil's school.
+     * A pupil who does not exist and one who is not yours both answer 403.
+     */
+    public PupilScope pupil(String studentId, String action, boolean premiumOnly, String yearParam) {
+        Account a = request.account();
+        Snapshot snap = snapshots.require();
+        String schoolId = snap.schoolOf(studentId);
+        boolean premium = false;
+        switch (a.role()) {
+            case Roles.PARENT -> {
+                if (!accounts.isLinked(a.id(), studentId)) {
+                    deny(a, action, studentId, null, "not a child of this account (or no such pupil)");
+                }
+                premium = accounts.isPremium(a.id());
+                if (schoolId == null) {
+                    audit(a, action, studentId, null, false, "pupil not in snapshot " + snap.id());
+                    throw ProblemException.notFound("your child is not in the current snapshot " + snap.id());
+                }
+                if (premiumOnly && !premium) {
+                    audit(a, action, studentId, schoolId, false, "subscription required");
+                    throw ProblemException.subscriptionRequired();
+                }
+            }
+            case Roles.SCHOOL -> {
+                if (schoolId == null || !schoolId.equals(a.schoolId())) {
+                    deny(a, action, studentId, null, "pupil not in this account's school (or no such pupil)");
+                }
+                premium = true;
+            }
+            default -> deny(a, action, studentId, null, "role " + a.role() + " cannot read pupils' data");
+        }
+        SchoolModel model = models.school(snap, schoolId);
+        SchoolModel.Student st = model.student(studentId);
+        String year = year(yearParam, snap, model.years());
+        audit(a, action, studentId, schoolId, true, null);
+        return new PupilScope(a, snap, model, st, year, premium);
+    }
+
+    /** A school's lists of pupils: staff of that school only. */
+    public SchoolScope school(String schoolId, String action, String yearParam) {
+        Account a = request.account();
+        Snapshot snap = snapshots.require();
+        if (!Roles.SCHOOL.equals(a.role()) || !schoolId.equals(a.schoolId())
+                || !snap.schools().containsKey(schoolId)) {
+            audit(a, action, null, schoolId, false, "not staff of this school");
+            throw ProblemException.forbidden("only staff of school " + schoolId + " can read its pupils' lists");
+        }
+        SchoolModel model = models.school(snap, schoolId);
+        String year = year(yearParam, snap, model.years());
+        return new SchoolScope(a, snap, model, year);
+    }
+
+    /** Records an allowed school-level read once the parameters are known to be valid. */
+    public void auditSchoolRead(SchoolScope scope, String action, String studentIds) {
+        audit(scope.account(), action, studentIds, scope.school().schoolId(), true, null);
+    }
+
+    /** A district's aggregates: department staff of that district only (no pupil data, so no audit record). */
+    public DistrictScope district(String districtId, String yearParam) {
+        Account a = request.account();
+        Snapshot snap = snapshots.require();
+        if (!Roles.DEPARTMENT.equals(a.role()) || !districtId.equals(a.districtId())
+                || !snap.districtExists(districtId)) {
+            throw ProblemException.forbidden("only department staff of district " + districtId
+                    + " can read its indicators");
+        }
+        DistrictModel model = models.district(snap, districtId);
+        return new DistrictScope(a, snap, model, year(yearParam, snap, model.years()));
+    }
+
+    public void requireRole(String... roles) {
+        Account a = request.account();
+        for (String r : roles) {
+            if (r.equals(a.role())) {
+                return;
+            }
+        }
+        throw ProblemException.forbidden("role " + a.role() + " cannot use this endpoint");
+    }
+
+    private void deny(Account a, String action, String studentId, String schoolId, String why) {
+        audit(a, action, studentId, schoolId, false, why);
+        throw ProblemException.forbidden("you have no access to pupil " + studentId);
+    }
+
+    private void audit(Account a, String action, String studentIds, String schoolId, boolean allowed, String detail) {
+        audit.record(a.username(), a.role(), action, request.endpoint(), studentIds, schoolId, null,
+                request.clientAddress(), allowed, detail);
+    }
+
+    /** {@code year} absent → the snapshot's current year; otherwise it must be a year the data knows. */
+    public static String year(String param, Snapshot snap, Set<String> known) {
+        if (param == null || param.isBlank()) {
+            return snap.currentYear();
+        }
+        if (!YEAR.matcher(param).matches()) {
+            throw ProblemException.badParameter("year", "year must look like 2025-2026 (got '" + param + "')");
+        }
+        if (!known.contains(param) && !snap.directoryYears().contains(param)) {
+            throw ProblemException.badParameter("year", "unknown academic year " + param + "; known: " + known);
+        }
+        return param;
+    }
+}

@@ -1,0 +1,107 @@
+package kz.baga.service.api;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import kz.baga.service.security.Account;
+import kz.baga.service.security.Accounts;
+import kz.baga.service.security.Roles;
+
+/** Accounts, parent links and subscriptions (admin only). */
+@Path("/api/v1/admin")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+    @Inject
+    Access access;
+
+    @Inject
+    Accounts accounts;
+
+    public record NewUser(String username, String password, String role, String schoolId, String districtId) {
+    }
+
+    public record NewLink(String studentId) {
+    }
+
+    public record Subscription(LocalDate premiumUntil) {
+    }
+
+    @GET
+    @Path("/users")
+    public List<Account> users() {
+        access.requireRole(Roles.ADMIN);
+        return accounts.list();
+    }
+
+    @POST
+    @Path("/users")
+    public Response create(NewUser u) {
+        access.requireRole(Roles.ADMIN);
+        if (u == null || u.username() == null || !u.username().matches("[A-Za-z0-9._@-]{3,64}")) {
+            throw ProblemException.badParameter("username", "username: 3-64 letters, digits or . _ @ -");
+        }
+        if (u.password() == null || u.password().length() < 4) {
+            throw ProblemException.badParameter("password", "password: at least 4 characters");
+        }
+        if (u.role() == null || !Roles.ALL.contains(u.role())) {
+            throw ProblemException.badParameter("role", "role must be one of " + Roles.ALL);
+        }
+        if (Roles.SCHOOL.equals(u.role()) && (u.schoolId() == null || u.schoolId().isBlank())) {
+            throw ProblemException.badParameter("schoolId", "a school account needs schoolId");
+        }
+        if (Roles.DEPARTMENT.equals(u.role()) && (u.districtId() == null || u.districtId().isBlank())) {
+            throw ProblemException.badParameter("districtId", "a department account needs districtId");
+        }
+        Account a = accounts.create(u.username(), u.password(), u.role(),
+                Roles.SCHOOL.equals(u.role()) ? u.schoolId() : null,
+                Roles.DEPARTMENT.equals(u.role()) ? u.districtId() : null);
+        return Response.status(201).entity(a).build();
+    }
+
+    @POST
+    @Path("/users/{username}/children")
+    public Response link(@PathParam("username") String username, NewLink link) {
+        access.requireRole(Roles.ADMIN);
+        Account a = parent(username);
+        if (link == null || link.studentId() == null || !link.studentId().matches("[0-9a-f]{8,64}")) {
+            throw ProblemException.badParameter("studentId", "studentId: the pupil's pseudonymous id (hex)");
+        }
+        accounts.link(a.id(), link.studentId());
+        return Response.status(201).entity(Views.map("username", username, "studentId", link.studentId())).build();
+    }
+
+    @PUT
+    @Path("/users/{username}/subscription")
+    public Response subscribe(@PathParam("username") String username, Subscription s) {
+        access.requireRole(Roles.ADMIN);
+        Account a = parent(username);
+        if (s == null || s.premiumUntil() == null) {
+            throw ProblemException.badParameter("premiumUntil", "premiumUntil: a date such as 2026-08-31");
+        }
+        accounts.subscribe(a.id(), s.premiumUntil());
+        return Response.ok(Views.map("username", username, "premiumUntil", s.premiumUntil())).build();
+    }
+
+    private Account parent(String username) {
+        Account a = accounts.find(username).map(Accounts.Credentials::account)
+                .orElseThrow(() -> ProblemException.notFound("no account " + username));
+        if (!Roles.PARENT.equals(a.role())) {
+            throw ProblemException.badParameter("username", username + " is not a parent account");
+        }
+        return a;
+    }
+}

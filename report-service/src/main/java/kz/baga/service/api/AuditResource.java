@@ -1,0 +1,91 @@
+package kz.baga.service.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import kz.baga.service.audit.AuditEntry;
+import kz.baga.service.audit.AuditLog;
+import kz.baga.service.security.Roles;
+
+/** The audit log for auditors: records of a period (JSON or CSV) and a verification of the hash chain. */
+@Path("/api/v1/audit")
+@Authenticated
+public class AuditResource {
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Access access;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
+    public Response list(@QueryParam("from") String from, @QueryParam("to") String to,
+                         @QueryParam("limit") Integer limit) {
+        access.requireRole(Roles.AUDITOR);
+        Instant t = to == null || to.isBlank() ? Instant.now().plus(1, ChronoUnit.SECONDS) : instant(to, "to", true);
+        Instant f = from == null || from.isBlank() ? t.minus(30, ChronoUnit.DAYS) : instant(from, "from", false);
+        if (!f.isBefore(t)) {
+            throw ProblemException.badParameter("from", "from must be before to");
+        }
+        int n = limit == null ? 10_000 : limit;
+        if (n < 1 || n > 100_000) {
+            throw ProblemException.badParameter("limit", "limit must be 1-100000");
+        }
+        List<AuditEntry> entries = audit.list(f, t, n);
+        if (Csv.wanted(headers)) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (AuditEntry e : entries) {
+                rows.add(java.util.Arrays.asList(e.id(), e.at(), e.username(), e.role(), e.action(), e.endpoint(),
+                        e.studentIds(), e.schoolId(), e.districtId(), e.clientAddr(), e.outcome(), e.detail(),
+                        e.prevHash(), e.hash()));
+            }
+            return Response.ok(Csv.of(List.of("id", "at", "username", "role", "action", "endpoint", "student_ids",
+                    "school_id", "district_id", "client_addr", "outcome", "detail", "prev_hash", "hash"), rows),
+                    "text/csv; charset=UTF-8").build();
+        }
+        return Response.ok(Views.map("from", f, "to", t, "count", entries.size(), "records", entries),
+                MediaType.APPLICATION_JSON).build();
+    }
+
+    @GET
+    @Path("/verify")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> verify() {
+        access.requireRole(Roles.AUDITOR);
+        return audit.verify();
+    }
+
+    /** An ISO date (a day; {@code to} then means the end of that day) or an ISO instant. */
+    static Instant instant(String v, String name, boolean endOfDay) {
+        try {
+            if (v.length() == 10) {
+                LocalDate d = LocalDate.parse(v);
+                return (endOfDay ? d.plusDays(1) : d).atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badParameter(name, name + " must be a date (2026-01-31) or an instant "
+                    + "(2026-01-31T10:00:00Z), got '" + v + "'");
+        }
+    }
+}

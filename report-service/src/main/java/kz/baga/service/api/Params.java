@@ -1,0 +1,56 @@
+package kz.baga.service.api;
+
+import kz.baga.service.warehouse.Snapshot;
+
+/** Validation of the common query parameters; every failure is a 400 problem naming the parameter. */
+public final class Params {
+
+    private Params() {
+    }
+
+    /** term 0 (the year) to 4; {@code null} when absent and {@code dflt} is null. */
+    public static Integer term(String param, Integer dflt) {
+        if (param == null || param.isBlank()) {
+            return dflt;
+        }
+        try {
+            int t = Integer.parseInt(param.trim());
+            if (t < 0 || t > 4) {
+                throw ProblemException.badParameter("term", "term must be 0 (the year) to 4 (got " + t + ")");
+            }
+            return t;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badParameter("term", "term must be a number 0-4 (got '" + param + "')");
+        }
+    }
+
+    /** A subject code of the snapshot, or {@code ALL} where {@code allowAll}. */
+    public static String subject(String param, Snapshot snap, boolean allowAll, String dflt) {
+        if (param == null || param.isBlank()) {
+            if (dflt == null) {
+                throw ProblemException.badParameter("subject", "subject is required (a code such as ALG)");
+            }
+            return dflt;
+        }
+        String s = param.trim();
+        if ((allowAll && s.equals("ALL")) || snap.subjects().containsKey(s)) {
+            return s;
+        }
+        throw ProblemException.badParameter("subject", "unknown subject '" + param + "'");
+    }
+
+    public static Integer grade(String param) {
+        if (param == null || param.isBlank()) {
+            return null;
+        }
+        try {
+            int g = Integer.parseInt(param.trim());
+            if (g < 0 || g > 11) {
+                throw ProblemException.badParameter("grade", "grade must be 0 (all) to 11 (got " + g + ")");
+            }
+            return g;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badParameter("grade", "grade must be a number 0-11 (got '" + param + "')");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package kz.baga.service.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.Pdfs;
+import kz.baga.service.warehouse.Snapshot;
+
+/** A school's lists of pupils: medal candidates, class rankings, reconciliation findings (school staff only). */
+@Path("/api/v1/schools/{id}")
+@Authenticated
+public class SchoolResource {
+
+    @Inject
+    Access access;
+
+    @Inject
+    Views views;
+
+    @Inject
+    Pdfs pdfs;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Path("/medal-candidates")
+    @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
+    public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year) {
+        Access.SchoolScope s = access.school(id, "school.medal-candidates", year);
+        List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
+        access.auditSchoolRead(s, "school.medal-candidates", ids(list.stream().map(Views.Candidate::studentId).toList()));
+        if (Csv.wanted(headers)) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (Views.Candidate c : list) {
+                rows.add(List.of(c.studentId(), nz(c.name()), nz(c.classLabel()), c.gradeLevel(), c.award(), c.status(),
+                        nz(c.reasons())));
+            }
+            String csv = Csv.of(List.of("student_id", "name", "class_label", "grade_level", "award", "status",
+                    "reasons"), rows);
+            return Response.ok(csv, "text/csv; charset=UTF-8").header(StudentResource.SNAPSHOT_HEADER,
+                    s.snapshot().id()).build();
+        }
+        return Response.ok(Views.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
+                        "candidates", list), MediaType.APPLICATION_JSON)
+                .header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
+    }
+
+    @GET
+    @Path("/medal-candidates.pdf")
+    @Produces("application/pdf")
+    public Response medalCandidatesPdf(@PathParam("id") String id, @QueryParam("year") String year,
+                                       @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
+        Access.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
+        List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
+        access.auditSchoolRead(s, "school.medal-candidates.pdf",
+                ids(list.stream().map(Views.Candidate::studentId).toList()));
+        Snapshot.School school = s.snapshot().schools().get(id);
+        byte[] pdf = pdfs.medalCandidates(s.snapshot(), l, school == null ? id : school.name(l), s.year(), list);
+        return Response.ok(pdf, "application/pdf").header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
+    }
+
+    @GET
+    @Path("/classes/{label}/rankings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rankings(@PathParam("id") String id, @PathParam("label") String label,
+                             @QueryParam("year") String year, @QueryParam("term") String term,
+                             @QueryParam("subject") String subject) {
+        Access.SchoolScope s = access.school(id, "school.rankings", year);
+        int t = Params.term(term, 0);
+        String subj = Params.subject(subject, s.snapshot(), true, "ALL");
+        if (!s.school().classLabels().contains(label)) {
+            throw ProblemException.notFound("school " + id + " has no class " + label + " (classes: "
+                    + s.school().classLabels() + ")");
+        }
+        Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
+        access.auditSchoolRead(s, "school.rankings", ids(r.rows().stream().map(Views.RankRow::studentId).toList()));
+        return Response.ok(r, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id())
+                .build();
+    }
+
+    @GET
+    @Path("/reconciliation")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reconciliation(@PathParam("id") String id, @QueryParam("year") String year) {
+        Access.SchoolScope s = access.school(id, "school.reconciliation", year);
+        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year());
+        List<String> who = new ArrayList<>();
+        r.conflicts().forEach(f -> who.add(f.studentId()));
+        r.gaps().forEach(f -> who.add(f.studentId()));
+        access.auditSchoolRead(s, "school.reconciliation", ids(who));
+        return Response.ok(r, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id())
+                .build();
+    }
+
+    private static String ids(List<String> ids) {
+        return String.join(",", new java.util.TreeSet<>(ids));
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,132 @@
+package kz.baga.service.api;
+
+import io.quarkus.security.Authenticated;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.Charts;
+import kz.baga.service.render.Pdfs;
+import kz.baga.service.warehouse.Snapshot;
+import kz.baga.service.warehouse.SnapshotRegistry;
+import org.jfree.chart.JFreeChart;
+
+/** A pupil's marks, analytics, charts and term report (parents of the pupil, staff of the pupil's school). */
+@Path("/api/v1/students/{id}")
+@Authenticated
+public class StudentResource {
+
+    public static final String SNAPSHOT_HEADER = "X-Baga-Snapshot";
+
+    @Inject
+    Access access;
+
+    @Inject
+    Views views;
+
+    @Inject
+    Charts charts;
+
+    @Inject
+    Pdfs pdfs;
+
+    @Inject
+    SnapshotRegistry snapshots;
+
+    @Context
+    HttpHeaders headers;
+
+    @GET
+    @Path("/grades")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response grades(@PathParam("id") String id, @QueryParam("year") String year,
+                           @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
+        Access.PupilScope s = access.pupil(id, "student.grades", false, year);
+        return ok(s, views.grades(s.snapshot(), s.school(), s.student(), id, s.year(), l), MediaType.APPLICATION_JSON);
+    }
+
+    @GET
+    @Path("/analytics")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response analytics(@PathParam("id") String id, @QueryParam("year") String year,
+                              @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
+        Access.PupilScope s = access.pupil(id, "student.analytics", true, year);
+        return ok(s, views.analytics(s.snapshot(), s.school(), s.student(), id, s.year(), l),
+                MediaType.APPLICATION_JSON);
+    }
+
+    @GET
+    @Path("/charts/dynamics.png")
+    @Produces("image/png")
+    public Response dynamicsPng(@PathParam("id") String id, @QueryParam("subject") String subject,
+                                @QueryParam("year") String year, @QueryParam("lang") String lang,
+                                @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+        ChartRequest c = chart(id, subject, year, lang);
+        return ok(c.scope, charts.png(c.chart, size(width, 800, "width"), size(height, 400, "height")), "image/png");
+    }
+
+    @GET
+    @Path("/charts/dynamics.svg")
+    @Produces("image/svg+xml")
+    public Response dynamicsSvg(@PathParam("id") String id, @QueryParam("subject") String subject,
+                                @QueryParam("year") String year, @QueryParam("lang") String lang,
+                                @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+        ChartRequest c = chart(id, subject, year, lang);
+        return ok(c.scope, charts.svg(c.chart, size(width, 800, "width"), size(height, 400, "height")),
+                "image/svg+xml");
+    }
+
+    private record ChartRequest(Access.PupilScope scope, JFreeChart chart) {
+    }
+
+    private ChartRequest chart(String id, String subject, String year, String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
+        Snapshot snap = snapshots.require();
+        String subj = Params.subject(subject, snap, true, "ALL");
+        Access.PupilScope s = access.pupil(id, "student.chart", true, year);
+        String title = Lang.t(l, "dynamics") + " · " + ("ALL".equals(subj) ? Lang.t(l, "all")
+                : snap.subjectName(subj, l)) + " · " + s.year();
+        return new ChartRequest(s, charts.dynamics(views.dynamics(s.school(), id, s.year(), subj), title, l));
+    }
+
+    @GET
+    @Path("/report.pdf")
+    @Produces("application/pdf")
+    public Response report(@PathParam("id") String id, @QueryParam("year") String year,
+                           @QueryParam("term") String term, @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
+        int t = Params.term(term, 0);
+        Access.PupilScope s = access.pupil(id, "student.report", true, year);
+        Snapshot snap = s.snapshot();
+        Snapshot.School school = snap.schools().get(s.school().schoolId());
+        byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, l, school == null ? null : school.name(l),
+                views.grades(snap, s.school(), s.student(), id, s.year(), l),
+                views.analytics(snap, s.school(), s.student(), id, s.year(), l), t,
+                views.dynamics(s.school(), id, s.year(), "ALL")));
+        return ok(s, pdf, "application/pdf");
+    }
+
+    static int size(Integer v, int dflt, String name) {
+        if (v == null) {
+            return dflt;
+        }
+        if (v < 100 || v > 3000) {
+            throw ProblemException.badParameter(name, name + " must be 100-3000 pixels");
+        }
+        return v;
+    }
+
+    private static Response ok(Access.PupilScope s, Object entity, String type) {
+        return Response.ok(entity, type).header(SNAPSHOT_HEADER, s.snapshot().id())
+                .header("Cache-Control", "private, no-store").build();
+    }
+}

@@ -1,0 +1,108 @@
+package kz.baga.service.i18n;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import kz.baga.service.api.ProblemException;
+
+/** Languages of charts and reports: kk, ru (default), en — from {@code ?lang=} or Accept-Language. */
+public final class Lang {
+
+    public static final List<String> SUPPORTED = List.of("kk", "ru", "en");
+
+    private Lang() {
+    }
+
+    public static String resolve(String param, List<Locale> acceptable) {
+        if (param != null && !param.isBlank()) {
+            String l = param.trim().toLowerCase(Locale.ROOT);
+            if (!SUPPORTED.contains(l)) {
+                throw ProblemException.badParameter("lang", "lang must be one of kk, ru, en (got '" + param + "')");
+            }
+            return l;
+        }
+        if (acceptable != null) {
+            for (Locale loc : acceptable) {
+                String l = loc.getLanguage().toLowerCase(Locale.ROOT);
+                if (l.equals("kz")) {
+                    l = "kk";
+                }
+                if (SUPPORTED.contains(l)) {
+                    return l;
+                }
+            }
+        }
+        return "ru";
+    }
+
+    private static final Map<String, String[]> TEXT = Map.ofEntries(
+            // key -> kk, ru, en
+            Map.entry("pupil.report", new String[]{"Оқушының тоқсандық есебі", "Отчёт ученика за четверть", "Pupil term report"}),
+            Map.entry("district.report", new String[]{"Аудандық есеп", "Отчёт по району", "District report"}),
+            Map.entry("medal.candidates", new String[]{"Медальға үміткерлер", "Кандидаты на медали", "Medal candidates"}),
+            Map.entry("pupil", new String[]{"Оқушы", "Ученик", "Pupil"}),
+            Map.entry("class", new String[]{"Сынып", "Класс", "Class"}),
+            Map.entry("school", new String[]{"Мектеп", "Школа", "School"}),
+            Map.entry("district", new String[]{"Аудан", "Район", "District"}),
+            Map.entry("year", new String[]{"Оқу жылы", "Учебный год", "Academic year"}),
+            Map.entry("term", new String[]{"Тоқсан", "Четверть", "Term"}),
+            Map.entry("term.n", new String[]{"%d-тоқсан", "%d четверть", "Term %d"}),
+            Map.entry("year.whole", new String[]{"Жылдық", "Год", "Year"}),
+            Map.entry("subject", new String[]{"Пән", "Предмет", "Subject"}),
+            Map.entry("annual", new String[]{"Жылдық", "Годовая", "Annual"}),
+            Map.entry("exam", new String[]{"Емтихан", "Экзамен", "Exam"}),
+            Map.entry("final", new String[]{"Қорытынды", "Итоговая", "Final"}),
+            Map.entry("marks", new String[]{"Бағалар", "Оценки", "Marks"}),
+            Map.entry("place", new String[]{"Сыныптағы орны", "Место в классе", "Place in class"}),
+            Map.entry("place.of", new String[]{"%d орын (%d оқушының ішінде)", "%d место из %d", "%d of %d"}),
+            Map.entry("class.avg", new String[]{"Сынып орташасы", "Среднее по классу", "Class average"}),
+            Map.entry("avg.mark", new String[]{"Орташа баға", "Средний балл", "Average mark"}),
+            Map.entry("medals", new String[]{"Марапаттар мәртебесі", "Статус наград", "Award status"}),
+            Map.entry("award", new String[]{"Марапат", "Награда", "Award"}),
+            Map.entry("status", new String[]{"Мәртебе", "Статус", "Status"}),
+            Map.entry("reasons", new String[]{"Себептер", "Причины", "Reasons"}),
+            Map.entry("dynamics", new String[]{"Үлгерім динамикасы", "Динамика успеваемости", "Grade dynamics"}),
+            Map.entry("pupil.line", new String[]{"Оқушы", "Ученик", "Pupil"}),
+            Map.entry("pct", new String[]{"Нәтиже, %", "Результат, %", "Result, %"}),
+            Map.entry("period", new String[]{"Кезең", "Период", "Period"}),
+            Map.entry("quality", new String[]{"Білім сапасы, %", "Качество знаний, %", "Quality, %"}),
+            Map.entry("success", new String[]{"Үлгерім, %", "Успеваемость, %", "Success rate, %"}),
+            Map.entry("sou", new String[]{"ОДБ (СОУ), %", "СОУ, %", "Degree of learning, %"}),
+            Map.entry("pupils.n", new String[]{"Оқушылар", "Учеников", "Pupils"}),
+            Map.entry("change", new String[]{"Өзгеріс", "Изменение", "Change"}),
+            Map.entry("by.school", new String[]{"Мектептер бойынша", "По школам", "By school"}),
+            Map.entry("by.grade", new String[]{"Параллельдер бойынша", "По параллелям", "By grade level"}),
+            Map.entry("by.subject", new String[]{"Пәндер бойынша", "По предметам", "By subject"}),
+            Map.entry("grade", new String[]{"Параллель", "Параллель", "Grade"}),
+            Map.entry("all", new String[]{"Барлығы", "Все", "All"}),
+            Map.entry("suppressed.note", new String[]{"«<5» — 5 оқушыдан аз топтардың көрсеткіштері жасырылған; оқушылардың аты-жөні көрсетілмейді.",
+                    "«<5» — показатели групп менее 5 учеников скрыты; имена учеников не приводятся.",
+                    "\"<5\": cells describing fewer than 5 pupils are suppressed; no pupil names are shown."}),
+            Map.entry("footer", new String[]{"Дереккөз: снимок %s, ережелер нұсқасы %s · Baga",
+                    "Источник: снимок %s, версия правил %s · Baga", "Source: snapshot %s, rules version %s · Baga"}),
+            Map.entry("quality.chart", new String[]{"Мектептер бойынша сапа және үлгерім", "Качество и успеваемость по школам",
+                    "Quality and success rate by school"}),
+            Map.entry("status.ON_TRACK", new String[]{"Жолда", "На пути", "On track"}),
+            Map.entry("status.AT_RISK", new String[]{"Қауіп бар", "Под угрозой", "At risk"}),
+            Map.entry("status.LOST", new String[]{"Жоғалтты", "Утрачено", "Lost"}),
+            Map.entry("status.INCOMPLETE", new String[]{"Деректер толық емес", "Данные неполные", "Incomplete"}),
+            Map.entry("award.ALTYN_BELGI", new String[]{"«Алтын белгі»", "«Алтын белгі»", "Altyn Belgi"}),
+            Map.entry("award.HONOURS_11", new String[]{"Үздік аттестат", "Аттестат с отличием", "11th-grade honours"}),
+            Map.entry("award.HONOURS_9", new String[]{"Үздік куәлік", "Свидетельство с отличием", "9th-grade honours"}),
+            Map.entry("none", new String[]{"жоқ", "нет", "none"})
+    );
+
+    public static String t(String lang, String key, Object... args) {
+        String[] v = TEXT.get(key);
+        if (v == null) {
+            return key;
+        }
+        String s = switch (lang) {
+            case "kk" -> v[0];
+            case "en" -> v[2];
+            default -> v[1];
+        };
+        return args.length == 0 ? s : String.format(s, args);
+    }
+}

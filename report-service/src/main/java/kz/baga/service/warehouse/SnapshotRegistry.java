@@ -1,0 +1,98 @@
+package kz.baga.service.warehouse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import kz.baga.contract.Snapshots;
+import kz.baga.service.api.ProblemException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Watches {@code WAREHOUSE/CURRENT} (polling) and holds the snapshot it names. Switching is an atomic reference
+ * swap: requests that already hold the old {@link Snapshot} finish on it; new requests see the new one.
+ */
+@Startup
+@ApplicationScoped
+public class SnapshotRegistry {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotRegistry.class);
+
+    @ConfigProperty(name = "baga.warehouse")
+    String warehouse;
+
+    @Inject
+    ObjectMapper mapper;
+
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private volatile String lastError = "not checked yet";
+
+    @PostConstruct
+    void init() {
+        refresh();
+    }
+
+    public Path root() {
+        return Paths.get(warehouse).toAbsolutePath();
+    }
+
+    /** Polls CURRENT; cheap when nothing changed (one small file read). */
+    @Scheduled(every = "${baga.warehouse.poll:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public synchronized void refresh() {
+        Path currentFile = root().resolve(Snapshots.CURRENT);
+        String id;
+        try {
+            if (!Files.isRegularFile(currentFile)) {
+                lastError = "no committed snapshot: " + currentFile + " does not exist (run ./baga pipeline first)";
+                return;
+            }
+            id = Files.readString(currentFile, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            lastError = "cannot read " + currentFile + ": " + e.getMessage();
+            return;
+        }
+        Snapshot old = current.get();
+        if (old != null && old.id().equals(id)) {
+            return;
+        }
+        try {
+            Path dir = root().resolve(Snapshots.snapshotPath(id));
+            JsonNode manifest = mapper.readTree(dir.resolve(Snapshots.MANIFEST).toFile());
+            Snapshot next = new Snapshot(id, dir, manifest);
+            current.set(next);
+            lastError = null;
+            LOG.infof("serving snapshot %s (rules %s) from %s", id, next.rulesVersion(), root());
+        } catch (Exception e) {
+            lastError = "snapshot " + id + " named by CURRENT cannot be opened: " + e.getMessage();
+            LOG.warn(lastError, e);
+        }
+    }
+
+    /** The snapshot to use for one request; 503 problem when there is none. */
+    public Snapshot require() {
+        Snapshot s = current.get();
+        if (s == null) {
+            throw ProblemException.noSnapshot(lastError == null ? "no snapshot" : lastError);
+        }
+        return s;
+    }
+
+    public Snapshot currentOrNull() {
+        return current.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+}

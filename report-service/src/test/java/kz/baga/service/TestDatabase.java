@@ -1,0 +1,90 @@
+package kz.baga.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Per Quarkus start: a fresh embedded PostgreSQL and a private copy of the test warehouse (the snapshot the
+ * build made from the committed sample), so a test may move CURRENT or break the audit table without
+ * affecting others. The {@link NoSnapshotProfile} gets an empty warehouse instead.
+ */
+public class TestDatabase implements QuarkusTestResourceLifecycleManager {
+
+    private EmbeddedPostgres postgres;
+    private Path warehouse;
+    private String profile;
+
+    @Override
+    public void setContext(Context context) {
+        this.profile = context.testProfile();
+    }
+
+    public static Path sourceWarehouse() {
+        String p = System.getProperty("baga.test.warehouse", "target/test-warehouse");
+        Path path = Paths.get(p).toAbsolutePath();
+        if (!Files.isRegularFile(path.resolve("CURRENT"))) {
+            throw new IllegalStateException("no test warehouse at " + path + ": the build makes it in the "
+                    + "generate-test-resources phase (run the module's tests through Maven)");
+        }
+        return path;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            postgres = EmbeddedPostgres.builder().start();
+            warehouse = Files.createTempDirectory("baga-test-warehouse");
+            if (profile == null || !profile.endsWith("NoSnapshotProfile")) {
+                copy(sourceWarehouse(), warehouse);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> cfg = new HashMap<>();
+        cfg.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
+        cfg.put("quarkus.datasource.username", "postgres");
+        cfg.put("quarkus.datasource.password", "postgres");
+        cfg.put("baga.warehouse", warehouse.toString());
+        cfg.put("baga.warehouse.poll", "1s");
+        cfg.put("baga.demo", "true");
+        return cfg;
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+            if (warehouse != null) {
+                try (Stream<Path> s = Files.walk(warehouse)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
