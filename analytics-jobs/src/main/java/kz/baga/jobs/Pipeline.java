@@ -193,8 +193,8 @@ public final class Pipeline {
         // ---------------------------------------------------------------- marks
         t = System.nanoTime();
         progress("marks: term, annual and final marks; reconciliation");
-        Dataset<Row> events = spark.read().parquet(store.tablePath(id, Table.GRADE_EVENTS).toString())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // Not cached: each use reads only its columns from Parquet, which costs less than holding every event.
+        Dataset<Row> events = spark.read().parquet(store.tablePath(id, Table.GRADE_EVENTS).toString());
         Dataset<Row> directory = spark.read().parquet(store.tablePath(id, Table.STUDENT_DIRECTORY).toString());
         Dataset<Row> subjects = ref.subjects();
         Dataset<Row> placement = Placement.of(events, directory).persist(StorageLevel.MEMORY_AND_DISK());
@@ -305,7 +305,7 @@ public final class Pipeline {
     }
 
     /** Writes a table of the contract into the snapshot and records its row count (from the Parquet footers). */
-    private void write(Table table, Dataset<Row> data) {
+    private void write(Table table, Dataset<Row> data) throws IOException {
         long t = System.nanoTime();
         List<Column> cols = new ArrayList<>();
         for (kz.baga.contract.Column c : table.columns()) {
@@ -320,7 +320,7 @@ public final class Pipeline {
         } else {
             typed.write().mode("overwrite").parquet(path);
         }
-        long rows = spark.read().parquet(path).count();
+        long rows = store.rowCount(store.tablePath(id, table));
         tableRows.put(table.tableName(), rows);
         progress("  " + table.tableName() + ": " + rows + " rows (" + (System.nanoTime() - t) / 1_000_000 + " ms)");
     }

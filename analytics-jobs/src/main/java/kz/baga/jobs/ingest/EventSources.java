@@ -80,8 +80,10 @@ public final class EventSources {
             // PostgreSQL's hashtext spreads any key (school ids are text) evenly over the partitions.
             String[] predicates = new String[spec.partitions()];
             for (int i = 0; i < predicates.length; i++) {
-                predicates[i] = "mod(abs(hashtext(cast(\"" + spec.partitionColumn() + "\" as text))), "
-                        + spec.partitions() + ") = " + i;
+                // bigint and a non-negative modulo: abs() of int4's minimum would overflow.
+                String h = "cast(hashtext(cast(\"" + spec.partitionColumn() + "\" as text)) as bigint)";
+                predicates[i] = "((" + h + " % " + spec.partitions() + ") + " + spec.partitions() + ") % "
+                        + spec.partitions() + " = " + i;
             }
             table = spark.read().jdbc(url, spec.table(), predicates, props);
         } else {
@@ -127,6 +129,8 @@ public final class EventSources {
                 v = lit(spec.constants().get(name));
             } else if (spec.columns().containsKey(name)) {
                 v = nullif(trim(col(name)), lit(""));
+            } else if (name.equals("source")) {
+                v = lit(spec.name());
             } else {
                 v = lit(null).cast("string");
             }

@@ -55,7 +55,10 @@ public record SourceSpec(
             "class_label", "grade_level", "subject_code", "term", "kind", "score", "max_score", "event_date",
             "recorded_at");
 
-    /** Canonical columns a source may leave out: the pipeline fills them from the pupil directory. */
+    /**
+     * Canonical columns a source may leave out: the pipeline fills them from the pupil directory ({@code source},
+     * when neither mapped nor constant, is the manifest's source name).
+     */
     public static final List<String> FILLABLE = List.of("class_label", "grade_level", "recorded_at");
 
     public static final String ISO_DATE = "yyyy-MM-dd";
@@ -105,7 +108,7 @@ public record SourceSpec(
             requireCanonical(c, where, "constants");
         }
         for (String c : CANONICAL) {
-            if (!columns.containsKey(c) && !constants.containsKey(c) && !FILLABLE.contains(c)) {
+            if (!columns.containsKey(c) && !constants.containsKey(c) && !FILLABLE.contains(c) && !c.equals("source")) {
                 throw new InputException(where + ": canonical column '" + c
                         + "' is neither in \"columns\" nor in \"constants\"");
             }

@@ -138,8 +138,6 @@ public final class Rules {
             root = new ObjectMapper().readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new RulesException("rules file " + name + " is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new RulesException("rules file " + name + " cannot be read: " + e.getMessage());
         }
         try {
             return new Rules(root, sha256(bytes));

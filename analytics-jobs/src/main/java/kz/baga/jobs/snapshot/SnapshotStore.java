@@ -155,6 +155,22 @@ public final class SnapshotStore {
         return removed;
     }
 
+    /** Rows of a written table, from the Parquet footers (no Spark job, no data read). */
+    public long rowCount(Path table) throws IOException {
+        long rows = 0;
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(table, true);
+        while (files.hasNext()) {
+            org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+            if (f.getPath().getName().endsWith(".parquet")) {
+                try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                        org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
+                    rows += reader.getRecordCount();
+                }
+            }
+        }
+        return rows;
+    }
+
     public void deleteQuietly(Path p) {
         try {
             fs.delete(p, true);
