@@ -23,7 +23,11 @@ public final class BagaSpark {
                 .config("spark.sql.autoBroadcastJoinThreshold", String.valueOf(64L << 20))
                 .config("spark.sql.parquet.compression.codec", "snappy")
                 .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+                // Partitioned writes (a folder per school) without sorting each task's rows first, as long as a
+                // task holds at most this many schools; beyond that Spark falls back to sorting.
+                .config("spark.sql.maxConcurrentOutputFileWriters", "32")
+                .config("spark.sql.debug.maxToStringFields", "200");
         if (master.startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         } else {
