@@ -609,7 +609,8 @@ final class Generator {
                 return; // grade 1 is not marked
             }
             int injectSubject = -1;
-            boolean hasHistory = p.grade >= 9 && p.grade > 5;
+            // Annual marks of every earlier year from grade 5: a gap in them is reported, so all pupils past grade 5 get them.
+            boolean hasHistory = p.grade > 5;
             if (p.injectFour && !hasHistory) {
                 List<Subject> subjects = Subject.markedFor(p.grade);
                 injectSubject = Subject.ALL.indexOf(subjects.get(rng.nextInt(subjects.size())));
