@@ -1,12 +1,17 @@
 package kz.baga.jobs.ingest;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.last_day;
 import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Validation expressions shared by the reference files and the events; built-in functions only. */
 public final class Checks {
@@ -17,39 +22,62 @@ public final class Checks {
     }
 
     /**
-     * What is wrong with an IIN (DOMAIN.md §7), or null when it is valid: 12 digits, a real birth date with a
-     * known century digit, and a matching check digit.
+     * Adds {@code problemColumn}: what is wrong with the IIN in {@code iinColumn} (DOMAIN.md §7), or null when it
+     * is valid — 12 ASCII digits, a real birth date with a known century digit, and a matching check digit.
+     *
+     * <p>Built in stages (the number, its digits, the two weighted sums, then the verdict), each a projection of
+     * its own: as one expression the tree is so large that its generated code exceeds the JVM's method size
+     * limit and Spark falls back to interpreting it, some 20 µs a row. Staged, each part is compiled.
      */
-    public static Column iinProblem(Column iin) {
-        // Arithmetic on the number, not 11 substrings and casts: digit i = (n mod 10^(13-i) − n mod 10^(12-i)) / 10^(12-i).
-        Column n = iin.try_cast("bigint");
-        Column[] d = new Column[13];
+    public static Dataset<Row> withIinProblem(Dataset<Row> rows, String iinColumn, String problemColumn) {
+        String p = "_" + problemColumn + "_";
+        Column iin = col(iinColumn);
+        Dataset<Row> staged = rows.withColumn(p + "n", iin.try_cast("bigint"));
+        Column n = col(p + "n");
+        List<Column> digits = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
             long hi = pow10(13 - i);
             long lo = pow10(12 - i);
-            d[i] = n.mod(hi).minus(n.mod(lo)).divide(lo).cast("int");
+            // digit i = (n mod 10^(13-i) − n mod 10^(12-i)) / 10^(12-i): arithmetic, not 12 substrings and casts
+            digits.add(n.mod(hi).minus(n.mod(lo)).divide(lo).cast("int").as(p + "d" + i));
         }
+        staged = staged.select(concatColumns(col("*"), digits));
         Column first = lit(0);
         Column second = lit(0);
         for (int i = 1; i <= 11; i++) {
-            first = first.plus(d[i].multiply(i));
-            second = second.plus(d[i].multiply(SECOND_WEIGHTS[i - 1]));
+            first = first.plus(col(p + "d" + i).multiply(i));
+            second = second.plus(col(p + "d" + i).multiply(SECOND_WEIGHTS[i - 1]));
         }
-        Column c1 = first.mod(11);
-        Column check = when(c1.equalTo(10), second.mod(11)).otherwise(c1);
-        Column century = d[7];
-        Column base = when(century.isin(1, 2), lit(1800)).when(century.isin(3, 4), lit(1900))
-                .when(century.isin(5, 6), lit(2000));
-        Column year = base.plus(d[1].multiply(10)).plus(d[2]);
-        Column month = d[3].multiply(10).plus(d[4]);
-        Column day = d[5].multiply(10).plus(d[6]);
-        Column realDate = when(month.between(1, 12), day.between(lit(1), dayofmonth(last_day(make_date(year, month, lit(1))))))
-                .otherwise(lit(false));
-        return when(iin.isNull(), lit("IIN is missing"))
+        Column century = col(p + "d7");
+        staged = staged.select(col("*"),
+                first.mod(11).as(p + "c1"),
+                second.mod(11).as(p + "c2"),
+                when(century.isin(1, 2), lit(1800)).when(century.isin(3, 4), lit(1900))
+                        .when(century.isin(5, 6), lit(2000)).as(p + "base"),
+                col(p + "d3").multiply(10).plus(col(p + "d4")).as(p + "month"),
+                col(p + "d5").multiply(10).plus(col(p + "d6")).as(p + "day"));
+        Column check = when(col(p + "c1").equalTo(10), col(p + "c2")).otherwise(col(p + "c1"));
+        Column year = col(p + "base").plus(col(p + "d1").multiply(10)).plus(col(p + "d2"));
+        Column month = col(p + "month");
+        Column realDate = when(month.between(1, 12), col(p + "day").between(lit(1),
+                dayofmonth(last_day(make_date(year, month, lit(1)))))).otherwise(lit(false));
+        Column problem = when(iin.isNull(), lit("IIN is missing"))
                 .when(iin.rlike("^[0-9]{12}$").equalTo(false), lit("IIN must be 12 digits"))
-                .when(base.isNull().or(realDate.equalTo(false)), lit("IIN birth date is not a real date"))
+                .when(col(p + "base").isNull().or(realDate.equalTo(false)), lit("IIN birth date is not a real date"))
                 .when(check.equalTo(10), lit("IIN has no valid check digit"))
-                .when(check.notEqual(d[12]), lit("IIN check digit does not match"));
+                .when(check.notEqual(col(p + "d12")), lit("IIN check digit does not match"));
+        List<String> helpers = new ArrayList<>(List.of(p + "n", p + "c1", p + "c2", p + "base", p + "month", p + "day"));
+        for (int i = 1; i <= 12; i++) {
+            helpers.add(p + "d" + i);
+        }
+        return staged.withColumn(problemColumn, problem).drop(helpers.toArray(String[]::new));
+    }
+
+    private static Column[] concatColumns(Column first, List<Column> rest) {
+        List<Column> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all.toArray(Column[]::new);
     }
 
     private static long pow10(int e) {

@@ -73,7 +73,7 @@ public final class EventValidator {
         // the reason code from cheap comparisons, then (only for rejected rows) the detail text and raw line.
         Column yearStartExpr = substring(col("academic_year"), 1, 4).try_cast("int");
         Column gradeGivenExpr = col("grade_level").try_cast("int");
-        Dataset<Row> typed = joined.select(
+        Dataset<Row> typed = Checks.withIinProblem(joined, "iin", "iin_problem").select(
                 col("*"),
                 col("term").try_cast("int").as("term_i"),
                 col("score").try_cast("decimal(9,2)").as("score_d"),
@@ -86,7 +86,7 @@ public final class EventValidator {
                         substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr))).as("grade_i"),
                 coalesce(col("class_label"), when(col("ref_year").equalTo(col("academic_year")), col("ref_class")))
                         .as("class_i"),
-                Checks.iinProblem(col("iin")).as("iin_problem"));
+                col("iin_problem"));
 
         Column termI = col("term_i");
         Column scoreD = col("score_d");

@@ -61,10 +61,9 @@ public final class ReferenceData {
 
         Dataset<Row> studentRows = read(spark, input, "students.csv", List.of("iin", "last_name", "first_name",
                 "middle_name", "birth_date", "sex", "school_id", "class_label", "grade_level", "academic_year"));
-        Dataset<Row> studentsTyped = studentRows
+        Dataset<Row> studentsTyped = Checks.withIinProblem(studentRows, "iin", "iin_problem")
                 .withColumn("grade_level_i", col("grade_level").try_cast("int"))
                 .withColumn("birth_date_d", col("birth_date").try_cast("date"))
-                .withColumn("iin_problem", Checks.iinProblem(col("iin")))
                 .join(schools.select(col("school_id").as("known_school")),
                         col("school_id").equalTo(col("known_school")), "left");
         Column studentReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))

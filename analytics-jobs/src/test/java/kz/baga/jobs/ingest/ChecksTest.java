@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * IIN validation (DOMAIN.md §7) in Spark ({@link Checks#iinProblem}) against the plain-Java reference
+ * IIN validation (DOMAIN.md §7) in Spark ({@link Checks#withIinProblem}) against the plain-Java reference
  * ({@link Iin#isValid}). Check digits worked by hand: c = Σ d_i·i mod 11; if 10, c = Σ d_i·w_i mod 11 with
  * w = 3,4,5,6,7,8,9,10,11,1,2; if still 10 there is no valid IIN with these 11 digits.
  */
@@ -77,7 +77,7 @@ class ChecksTest extends SparkTestBase {
         rows.add(row((Object) null));
         rows.add(row("٠80315501236")); // an Arabic-Indic zero in front
         problems = new LinkedHashMap<>();
-        for (Row r : df("iin string", rows).select(col("iin"), Checks.iinProblem(col("iin")).as("problem"))
+        for (Row r : Checks.withIinProblem(df("iin string", rows), "iin", "problem").select("iin", "problem")
                 .collectAsList()) {
             problems.put(r.getString(0), r.getString(1));
         }
