@@ -76,35 +76,7 @@ public final class DiffCheck {
                     List.of("avg_pct", "class_avg_pct", "events", "school_id", "class_label"), null, null, 0.00011));
 
     /** Disagreements reported to the pipeline's owners and not yet resolved (see bench/README.md). */
-    public static final List<Known> KNOWN = List.of(
-            new Known("term_grades",
-                    "abs(r.total_pct - p.total_pct) = 0.0001 AND r.rounded_pct = p.rounded_pct AND r.mark = p.mark"
-                            + " AND r.fo_pct = p.fo_pct AND r.sor_pct = p.sor_pct AND r.soch_pct = p.soch_pct",
-                    "pipeline bug: total_pct is 0.0001 off when the weighted sum of the 4-decimal component"
-                            + " percentages is rounded again (e.g. FO 122/130, SOR 38/45, SOCH 19/20: exact total"
-                            + " 92.072649..., so 92.0726; pipeline 92.0727). The mark is right (it uses the exact fraction)"),
-            new Known("class_rankings",
-                    "r.rank = p.rank AND r.avg_mark = p.avg_mark AND r.percentile = p.percentile"
-                            + " AND r.class_size = p.class_size AND r.class_avg_mark = p.class_avg_mark"
-                            + " AND abs(coalesce(r.avg_pct, 0) - coalesce(p.avg_pct, 0)) <= 0.0001"
-                            + " AND abs(coalesce(r.class_avg_pct, 0) - coalesce(p.class_avg_pct, 0)) <= 0.0001",
-                    "follows from the term_grades total_pct bug: avg_pct/class_avg_pct 0.0001 off (ranks equal here,"
-                            + " but avg_pct is the tie-breaker, so a rank can flip)"),
-            new Known("medal_eligibility",
-                    "r.award IN ('HONOURS_9', 'HONOURS_11') AND p.status = 'LOST' AND r.status IN ('AT_RISK', 'INCOMPLETE')"
-                            + " AND p.reasons LIKE '%the annual mark can no longer be 5%' AND p.reasons NOT LIKE '%(grade %'"
-                            + " AND p.reasons NOT LIKE '%: mark %'",
-                    "pipeline inconsistency: for HONOURS_9/HONOURS_11 the current term's running mark counts as final"
-                            + " for LOST (term marks 4,5,4 + running 4 -> LOST; 4,gap,4 + running 4 -> LOST) but as still"
-                            + " open for AT_RISK (5,4,4 + running 5 -> 'every remaining term must be 5'). With the running"
-                            + " term open, 4,5,4,(5) = 4.5 -> 5 is reachable: AT_RISK, and with a term missing nobody can"
-                            + " decide: INCOMPLETE (DOMAIN.md: LOST = a mark already breaks the condition)"),
-            new Known("medal_eligibility",
-                    "r.award IN ('HONOURS_9', 'HONOURS_11') AND r.status = 'AT_RISK' AND p.status = 'ON_TRACK'"
-                            + " AND r.reasons NOT LIKE '%BELOW_MARGIN%'",
-                    "pipeline inconsistency: the same term marks in another order get a different status: 5,4,4 +"
-                            + " running 5 gets 'every remaining term must be 5' (AT_RISK) but 4,5,4 + running 5"
-                            + " (also exactly 4.5 -> 5) is ON_TRACK"));
+    public static final List<Known> KNOWN = List.of();
 
     /** The result of one comparison. */
     public record Result(String table, long refRows, long pipelineRows, long onlyRef, long onlyPipeline,

@@ -70,6 +70,8 @@ public final class PipelineCommand {
             if (input == null || warehouse == null) {
                 throw new IllegalArgumentException("--input DIR and --warehouse DIR are required (see --help)");
             }
+            noGlob("--input", input);
+            noGlob("--warehouse", warehouse);
         } catch (IllegalArgumentException e) {
             err.println("baga pipeline: " + e.getMessage());
             return 2;
@@ -168,6 +170,23 @@ public final class PipelineCommand {
             throw new IllegalArgumentException(flag + " needs a value (see --help)");
         }
         return args[i];
+    }
+
+    /** Characters Hadoop reads as a glob pattern in a path: a folder named with them cannot be read back. */
+    static final String GLOB_CHARS = "[]{}\\";
+
+    /**
+     * Rejects a path that Hadoop would read as a glob pattern ({@code wh-local[2]} matches {@code wh-local2}, not
+     * itself): the pipeline lists and reads back its own files by path, which would fail half-way with
+     * {@code PATH_NOT_FOUND}. One line, before anything starts.
+     */
+    static void noGlob(String flag, String path) {
+        for (char c : GLOB_CHARS.toCharArray()) {
+            if (path.indexOf(c) >= 0) {
+                throw new IllegalArgumentException(flag + " '" + path + "' contains '" + c + "', which Hadoop reads as"
+                        + " a glob pattern (" + String.join(" ", GLOB_CHARS.split("")) + "); use a path without them");
+            }
+        }
     }
 
     private static int positive(String v, String flag) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
@@ -34,7 +35,8 @@ import org.apache.spark.sql.Row;
  * </pre>
  * over the present components c ∈ {FO, SOR, SOCH} (n = points, d = maxima; an absent component has w = 0,
  * d = 1, which renormalises the weights of the others). The rounded percentage is then the integer
- * {@code (2·num + den) div (2·den)} — half-up, exactly.
+ * {@code (2·num + den) div (2·den)} — half-up, exactly. {@code total_pct} is the same fraction rounded half-up to
+ * 4 decimals once (never a sum of rounded component percentages), and each component percentage likewise.
  */
 public final class TermGrades {
 
@@ -98,21 +100,34 @@ public final class TermGrades {
                 .where(col("den").gt(0));
 
         // Integral division: half-up rounding to a whole percent with no intermediate rounding.
-        Column rounded = org.apache.spark.sql.functions.expr("(2 * num + den) div (2 * den)").cast("int");
+        Column rounded = expr("(2 * num + den) div (2 * den)").cast("int");
         return fractions.select(
                 col("student_id"), col("subject_code"), col("academic_year"), col("term"),
-                pct(col("fo_n"), col("fo_d"), col("fo_count")).as("fo_pct"),
-                pct(col("sor_n"), col("sor_d"), col("sor_count")).as("sor_pct"),
-                pct(col("soch_n"), col("soch_d"), col("soch_count")).as("soch_pct"),
-                col("num").divide(col("den")).cast("decimal(9,4)").as("total_pct"),
+                pct("fo_n", "fo_d", col("fo_count")).as("fo_pct"),
+                pct("sor_n", "sor_d", col("sor_count")).as("sor_pct"),
+                pct("soch_n", "soch_d", col("soch_count")).as("soch_pct"),
+                fourDecimals("num", "den").as("total_pct"),
                 rounded.as("rounded_pct"),
                 markFor(rounded, rules).as("computed_mark"),
                 col("fo_count"), col("sor_count"), col("soch_count"));
     }
 
-    /** {@code n/d·100} as decimal(9,4), null when the component is absent. */
-    private static Column pct(Column n, Column d, Column count) {
-        return when(count.gt(0), n.multiply(100).cast(D38).divide(d).cast("decimal(9,4)"));
+    /** {@code n/d·100} as decimal(9,4) (half-up, exactly), null when the component is absent. */
+    private static Column pct(String n, String d, Column count) {
+        return when(count.gt(0), fourDecimals("100 * " + n, d));
+    }
+
+    /**
+     * The fraction {@code num/den} of non-negative integers (SQL expressions) rounded half-up to 4 decimals once,
+     * as decimal(9,4): the integer {@code (2·10⁴·num + den) div (2·den)} (an exact integral division), scaled by
+     * 10⁻⁴. A decimal division would not do: Spark rounds its quotient to 6 decimals, and rounding that again to 4
+     * is 0.0001 off whenever it makes a 5 of the 5th decimal (92.0726495… → 92.072650 → 92.0727, not 92.0726).
+     */
+    private static Column fourDecimals(String num, String den) {
+        String n = "cast(" + num + " as " + D38 + ")";
+        String d = "cast(" + den + " as " + D38 + ")";
+        return expr("cast((cast(20000 * " + n + " as " + D38 + ") + " + d + ") div cast(2 * " + d + " as " + D38
+                + ") as decimal(18,0)) * 0.0001BD").cast("decimal(9,4)");
     }
 
     /** The weight of a component as an integer (rules weights × 10^4), 0 when the component is absent. */

@@ -41,11 +41,14 @@ import org.apache.spark.sql.Row;
  * <li>{@code HONOURS_11}: annual and final marks of 5 in every subject of grades 10–11.</li>
  * <li>{@code ALTYN_BELGI}: the grade 5–9 condition, and every term, annual and final mark of grades 10–11 is 5.</li>
  * </ul>
- * Findings, by category: {@code LOST} — a finished mark below 5, a term mark below 5 where every term counts,
- * or term marks so far that make an annual 5 impossible even with 5s in every remaining term;
- * {@code INCOMPLETE} — a GAP in the years or terms the award looks at; {@code AT_RISK} — in the current term a
- * subject's running total (a computed term mark; a certified {@code TERM} mark closes the term) gives a 5 but is
- * below the rules' margin (88 %), or an annual-only award has a term mark below 5 that can still be made up.
+ * Findings, by category: {@code LOST} — a finished mark below 5, a term mark below 5 where every term counts
+ * (for «Алтын белгі» the running term's mark is final once its СОЧ is written), or finished term marks that make
+ * an annual 5 impossible even with 5s in every open term; {@code INCOMPLETE} — a GAP in the years or terms the
+ * award looks at; {@code AT_RISK} — in the current term a subject's running total (a computed term mark; a
+ * certified {@code TERM} mark closes the term) gives a 5 but is below the rules' margin (88 %), or, for
+ * «Алтын белгі», is below 5 with no СОЧ yet, or an annual-only award keeps its annual 5 only with a 5 in every
+ * open term. For the annual-only awards the running term is open (not final) whether or not its СОЧ is written:
+ * its mark never makes a LOST, and the status depends only on the multiset of finished term marks.
  * Status is the first category that has a finding, else {@code ON_TRACK}; {@code reasons} lists that category's
  * findings.
  */
@@ -100,19 +103,21 @@ public final class MedalEligibility {
 
         List<Dataset<Row>> findings = new ArrayList<>();
 
-        // The current term is still open while its mark is only computed and no СОЧ has been written: a mark
-        // below 5 there is a warning (AT_RISK), never a LOST — a wrong LOST costs a pupil a medal.
+        // The current term (the pupil's latest term of the current year) is running while its mark is only
+        // computed: for the annual-only awards its mark is not final, so it is open like the terms still to come
+        // and never makes a LOST. For «Алтын белгі» (every term mark counts) the running term is "open" only until
+        // its СОЧ is written: a mark below 5 there is a warning (AT_RISK), after the СОЧ it is final.
         Dataset<Row> currentTerm = termGrades.groupBy("student_id", "academic_year").agg(max("term").as("cur_term"));
         Column noSoch = List.of(termGrades.columns()).contains("soch_count")
                 ? coalesce(col("soch_count"), lit(0)).equalTo(0) : lit(false);
         Dataset<Row> dir = directory.select(col("student_id").as("o_student"), col("academic_year").as("o_year"));
         termGrades = termGrades.join(currentTerm, new String[] {"student_id", "academic_year"}, "left")
                 .join(dir, col("student_id").equalTo(col("o_student")), "left")
-                .withColumn("open", coalesce(col("academic_year").equalTo(col("o_year"))
+                .withColumn("running", coalesce(col("academic_year").equalTo(col("o_year"))
                         .and(col("term").equalTo(col("cur_term")))
-                        .and(col("mark_source").equalTo(TermGrades.COMPUTED)).and(noSoch), lit(false)))
+                        .and(col("mark_source").equalTo(TermGrades.COMPUTED)), lit(false)))
+                .withColumn("open", col("running").and(noSoch))
                 .drop("o_student", "o_year");
-        Dataset<Row> closedTerms = termGrades.where(col("open").equalTo(false));
 
         // 1. Finished years: annual and final marks below the top mark.
         Dataset<Row> annualFacts = annual.select(col("student_id"), col("subject_code"), col("academic_year"),
@@ -130,12 +135,20 @@ public final class MedalEligibility {
                         lit(": final mark "), col("final_mark").cast("string"), lit(" (exam "),
                         coalesce(col("exam_mark").cast("string"), lit("-")), lit(")"))));
 
-        // 2. The current year of annual-only conditions: can the annual mark still be 5?
+        // 2. The current year of annual-only conditions: can the annual mark still be 5? Only finished term marks
+        // count; every open slot (the running term and the terms still to come) is taken at its best, a 5. The
+        // annual mark is the half-up mean: LOST when even that is below 5; AT_RISK when one point less in any open
+        // slot would lose it, i.e. every remaining term must be 5. Both depend on the multiset of finished marks
+        // only, never on their order or on whether the running term's СОЧ is written yet.
         Dataset<Row> kinds = broadcast(subjects.select(col("subject_code").as("k_code"), col("assessment")));
-        Dataset<Row> current = closedTerms.groupBy("student_id", "subject_code", "academic_year")
-                .agg(sum("mark").cast("int").as("s"), count("mark").cast("int").as("c"),
+        Column finishedMark = when(col("running").equalTo(false), col("mark"));
+        Dataset<Row> current = termGrades.groupBy("student_id", "subject_code", "academic_year")
+                .agg(coalesce(sum(finishedMark), lit(0)).cast("int").as("s"), count(finishedMark).cast("int").as("c"),
                         max("grade_level").as("f_grade"),
-                        sort_array(collect_list(struct(col("term"), col("mark")))).as("term_marks"))
+                        sort_array(collect_list(when(col("running").equalTo(false).and(col("mark").isNotNull()),
+                                struct(col("term"), col("mark"))))).as("term_marks"),
+                        max(when(col("running").and(col("mark").isNotNull()), struct(col("term"), col("mark"))))
+                                .as("running_mark"))
                 .join(kinds, col("subject_code").equalTo(col("k_code")))
                 .withColumn("e", when(col("assessment").equalTo("HALF_YEAR"), lit(2)).otherwise(lit(4)))
                 .join(scoped.where(col("award").notEqual(ALTYN_BELGI)), "student_id")
@@ -145,14 +158,22 @@ public final class MedalEligibility {
                                 col("academic_year").as("i_year")),
                         col("student_id").equalTo(col("i_student")).and(col("subject_code").equalTo(col("i_subject")))
                                 .and(col("academic_year").equalTo(col("i_year"))), "left_anti")
-                .withColumn("best", expr("(2 * (s + " + top + " * greatest(e - c, 0)) + greatest(e, c)) div (2 * greatest(e, c))"))
+                // best: finished marks plus a 5 in every open slot; n: the number of terms the mean is over
+                .withColumn("best_sum", expr("s + " + top + " * greatest(e - c, 0)"))
+                .withColumn("n", expr("greatest(e, c)"))
+                .withColumn("best", expr("(2 * best_sum + n) div (2 * n)"))
+                .withColumn("one_less", expr("(2 * (best_sum - 1) + n) div (2 * n)"))
                 .withColumn("g", col("f_grade"))
-                .withColumn("marks_text", concat_ws(",", transform(col("term_marks"), tm -> tm.getField("mark").cast("string"))));
+                .withColumn("marks_text", concat(
+                        concat_ws(",", transform(col("term_marks"), tm -> tm.getField("mark").cast("string"))),
+                        when(col("running_mark").isNotNull(), concat(lit(" (term "),
+                                col("running_mark.term").cast("string"), lit(" still open: "),
+                                col("running_mark.mark").cast("string"), lit(" so far)"))).otherwise(lit(""))));
         findings.add(finding(current.where(col("best").lt(top)), "LOST", "ANNUAL_CANNOT_REACH_TOP", col("best"),
                 concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "), col("marks_text"),
                         lit(" - the annual mark can no longer be " + top))));
         findings.add(finding(current.where(col("best").geq(top).and(col("c").lt(col("e")))
-                        .and(expr("exists(term_marks, x -> x.mark < " + top + ")"))), "AT_RISK", "TERM_BELOW_TOP",
+                        .and(col("one_less").lt(top))), "AT_RISK", "TERM_BELOW_TOP",
                 col("best"), concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "),
                         col("marks_text"), lit(" - every remaining term must be " + top))));
 
@@ -162,9 +183,10 @@ public final class MedalEligibility {
                 col("open"), col("cur_term"));
         Dataset<Row> altynTermFacts = terms.join(scoped.where(col("award").equalTo(ALTYN_BELGI)), "student_id")
                 .where(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1]));
+        // Only where every term mark counts: for the annual-only awards a running mark below 5 is handled by 2.
         Dataset<Row> openBelow = terms.where(col("open").and(col("mark").lt(top))).join(scoped, "student_id")
-                .where(col("award").equalTo(ALTYN_BELGI).and(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1]))
-                        .or(col("g").between(col("lo"), col("hi"))));
+                .where(col("award").equalTo(ALTYN_BELGI)
+                        .and(col("g").between(altynTerms[0], altynTerms[altynTerms.length - 1])));
         findings.add(finding(openBelow, "AT_RISK", "RUNNING_TOTAL_BELOW_TOP", col("mark"),
                 concat(col("subject_code"), lit(" term "), col("term").cast("string"),
                         lit(" (open, no СОЧ yet): running total "), oneDecimal(col("total_pct"), false), lit(" % gives "),

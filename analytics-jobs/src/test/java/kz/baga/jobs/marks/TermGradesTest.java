@@ -73,6 +73,24 @@ class TermGradesTest extends SparkTestBase {
         e.add(event("decimal", "MATH", 1, "SOR", "7.5", "10"));
         e.add(event("decimal", "MATH", 1, "SOR", "11.5", "15"));
         e.add(event("decimal", "MATH", 1, "SOCH", "20.5", "25"));
+        // total_pct is the exact total rounded half-up to 4 decimals once. FO 10×10 + 8 + 7 + 7 = 122/130
+        // = 93.846153…%; SOR (13 + 12 + 13)/45 = 38/45 = 84.4444…%; SOCH 19/20 = 95 %. Exact total
+        // 25·122/130 + 25·38/45 + 50·19/20 = 23.461538… + 21.111111… + 47.5 = 92.0726495… → 92.0726 (not
+        // 92.0727: rounding to 6 decimals first gives 92.072650); → 92 → 5.
+        for (int i = 0; i < 10; i++) {
+            e.add(event("exact-total", "MATH", 1, "FO", "10", "10"));
+        }
+        for (String s : List.of("8", "7", "7")) {
+            e.add(event("exact-total", "MATH", 1, "FO", s, "10"));
+        }
+        e.add(event("exact-total", "MATH", 1, "SOR", "13", "15"));
+        e.add(event("exact-total", "MATH", 1, "SOR", "12", "15"));
+        e.add(event("exact-total", "MATH", 1, "SOR", "13", "15"));
+        e.add(event("exact-total", "MATH", 1, "SOCH", "19", "20"));
+        // A component percentage likewise: SOR (26 + 25)/(51 + 50) = 51/101 = 50.4950495…% → 50.4950 (6 decimals
+        // first would give 50.495050 → 50.4951); the total is the SOR alone: 50.4950 → 50 → 3.
+        e.add(event("exact-sor", "MATH", 1, "SOR", "26", "51"));
+        e.add(event("exact-sor", "MATH", 1, "SOR", "25", "50"));
         // A pass/fail subject has no computed mark.
         e.add(event("pe", "PE", 1, "FO", "10", "10"));
         // Certified TERM 5 beside assessments that compute to 4 (DOMAIN's example again): 5 stands, 4 beside it.
@@ -94,7 +112,7 @@ class TermGradesTest extends SparkTestBase {
         List<Row> places = new ArrayList<>();
         for (String s : List.of("example", "at84.5", "at84.4", "at64.5", "at64.4", "at39.5", "at39.4", "sor-a",
                 "sor-b", "no-soch", "half", "fo-only", "fo-soch", "decimal", "pe", "imported", "agree", "two-src",
-                "only-imported")) {
+                "only-imported", "exact-total", "exact-sor")) {
             places.add(row(s, YEAR, "S1", "10А", 10));
         }
         Dataset<Row> placement = df("student_id string, academic_year string, school_id string, class_label string,"
@@ -228,9 +246,17 @@ class TermGradesTest extends SparkTestBase {
     }
 
     @Test
+    void totalPctIsTheExactTotalRoundedToFourDecimalsOnce() {
+        assertComputed(get(computed, "exact-total", "MATH", 1), "93.8462", "84.4444", "95", "92.0726", 92, 5);
+        assertThat(get(termGrades, "exact-total", "MATH", 1).<java.math.BigDecimal>getAs("total_pct"))
+                .isEqualByComparingTo("92.0726");
+        assertComputed(get(computed, "exact-sor", "MATH", 1), null, "50.4950", null, "50.4950", 50, 3);
+    }
+
+    @Test
     void passFailSubjectsAreNotComputed() {
         assertThat(computed.keySet()).noneMatch(k -> k.contains("/PE/"));
-        assertThat(computed).hasSize(16);
+        assertThat(computed).hasSize(18);
     }
 
     @Test
@@ -274,8 +300,8 @@ class TermGradesTest extends SparkTestBase {
 
     @Test
     void everyComputedTermIsInTermGrades() {
-        // 16 computed keys + "two-src" and "only-imported" (certified only) = 18; PE has none.
-        assertThat(termGrades).hasSize(18);
+        // 18 computed keys + "two-src" and "only-imported" (certified only) = 20; PE has none.
+        assertThat(termGrades).hasSize(20);
         for (Map.Entry<String, Row> c : computed.entrySet()) {
             Row t = termGrades.get(c.getKey());
             assertThat(t).as(c.getKey()).isNotNull();
