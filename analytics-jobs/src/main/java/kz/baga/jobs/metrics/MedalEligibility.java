@@ -32,6 +32,7 @@ import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Medal and honours status (DOMAIN.md §4) over a pupil's whole history, with the findings that explain it.
@@ -98,8 +99,15 @@ public final class MedalEligibility {
         int[] altynTerms = rules.altynTermGrades();
         Column annualLo = when(col("award").equalTo(HONOURS_11), lit(h11[0])).otherwise(lit(h9[0]));
         Column annualHi = when(col("award").equalTo(HONOURS_9), lit(h9[h9.length - 1])).otherwise(lit(h11[h11.length - 1]));
+        // Every finding below joins these few inputs; they are small (only pupils of the evaluated grades) and
+        // cached, so that the eight findings do not each recompute them with their own shuffles and joins.
+        pupils = pupils.persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> scoped = pupils.withColumn("lo", annualLo).withColumn("hi", annualHi)
-                .select("student_id", "award", "cur_year", "cur_start", "lo", "hi");
+                .select("student_id", "award", "cur_year", "cur_start", "lo", "hi")
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> candidates = broadcast(pupils.select("student_id").distinct());
+        termGrades = termGrades.join(candidates, "student_id");
+        annual = annual.join(candidates, "student_id");
 
         List<Dataset<Row>> findings = new ArrayList<>();
 
@@ -117,12 +125,14 @@ public final class MedalEligibility {
                         .and(col("term").equalTo(col("cur_term")))
                         .and(col("mark_source").equalTo(TermGrades.COMPUTED)), lit(false)))
                 .withColumn("open", col("running").and(noSoch))
-                .drop("o_student", "o_year");
+                .drop("o_student", "o_year")
+                .persist(StorageLevel.MEMORY_AND_DISK());
 
         // 1. Finished years: annual and final marks below the top mark.
         Dataset<Row> annualFacts = annual.select(col("student_id"), col("subject_code"), col("academic_year"),
                 col("grade_level").as("f_grade"), col("mark"), col("final_mark"), col("exam_mark"),
-                col("mark_source"), col("term_count"));
+                col("mark_source"), col("term_count"))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> withScope = annualFacts.join(scoped, "student_id")
                 .withColumn("g", col("f_grade"))
                 .where(col("g").between(col("lo"), col("hi")));
