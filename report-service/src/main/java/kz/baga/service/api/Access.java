@@ -122,6 +122,19 @@ public class Access {
         return new DistrictScope(a, snap, model, year(yearParam, snap, model.years()));
     }
 
+    /**
+     * Records a district-level action (report jobs: submitted, result fetched, refused). Like every audit write it
+     * happens before anything is sent, and a failure answers {@code 503 audit-unavailable}.
+     */
+    public void auditDistrict(Account a, String action, String districtId, boolean allowed, String detail) {
+        audit.record(a.username(), a.role(), action, request.endpoint(), null, null, districtId,
+                request.clientAddress(), allowed, detail);
+    }
+
+    public Account account() {
+        return request.account();
+    }
+
     public void requireRole(String... roles) {
         Account a = request.account();
         for (String r : roles) {

@@ -1,11 +1,17 @@
 package kz.baga.service.api;
 
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -14,14 +20,25 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import kz.baga.service.i18n.Lang;
+import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A district's aggregates (department staff only): indicators, a quality chart, the district report. */
 @Path("/api/v1/districts/{id}")
 @Authenticated
+@Tag(name = "districts", description = "A district's aggregates, for department staff of that district")
 public class DistrictResource {
 
     @Inject
@@ -36,8 +53,14 @@ public class DistrictResource {
     @Inject
     Pdfs pdfs;
 
+    @Inject
+    ReportJobs jobs;
+
     @Context
     HttpHeaders headers;
+
+    @Context
+    UriInfo uriInfo;
 
     @GET
     @Path("/indicators")
@@ -75,19 +98,104 @@ public class DistrictResource {
 
     @GET
     @Path("/report.pdf")
-    @Produces("application/pdf")
+    @Produces({"application/pdf", MediaType.APPLICATION_JSON})
+    @Operation(summary = "District report (PDF), inline or as a job",
+            description = "Indicators by school, grade level and subject, change against the previous term, a vector "
+                    + "chart; cells under the suppression threshold print as <5; no pupil names. A district with more "
+                    + "schools than baga.jobs.async-above-schools, or a request with `Prefer: respond-async` or "
+                    + "`?async=true`, is rendered as a job: the answer is 202 with the job's status and its URL in "
+                    + "`Location`; poll it (GET /api/v1/report-jobs/{jobId}) and fetch the PDF when it is DONE. "
+                    + "`?async=false` renders inline whatever the size.")
+    @APIResponse(responseCode = "200", description = "the report, rendered inline",
+            content = @Content(mediaType = "application/pdf"))
+    @APIResponse(responseCode = "202", description = "accepted as a job; Location names the job URL",
+            headers = {@Header(name = "Location", description = "the job URL, /api/v1/report-jobs/{jobId}"),
+                    @Header(name = "Retry-After", description = "seconds until polling is worthwhile"),
+                    @Header(name = "Preference-Applied", description = "respond-async when the Prefer header asked")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ReportJobResource.JobView.class)))
+    @APIResponse(responseCode = "400", description = "bad year, term, lang or async (problem bad-parameter)")
+    @APIResponse(responseCode = "403", description = "not department staff of this district")
+    @APIResponse(responseCode = "503", description = "jobs-busy: the job queue is full (Retry-After)")
     public Response report(@PathParam("id") String id, @QueryParam("year") String year,
-                           @QueryParam("term") String term, @QueryParam("lang") String lang) {
+                           @QueryParam("term") String term, @QueryParam("lang") String lang,
+                           @Parameter(description = "true: always as a job; false: always inline; absent: by size "
+                                   + "and the Prefer header") @QueryParam("async") String async,
+                           @Parameter(description = "respond-async asks for a job") @HeaderParam("Prefer") String prefer) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         int t = Params.term(term, 0);
+        Boolean forced = asyncParam(async);
         Access.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
-        Views.Indicators current = views.indicators(snap, s.district(), s.year(), t, null, null, l);
-        Views.Indicators previous = t >= 2 ? views.indicators(snap, s.district(), s.year(), t - 1, null, null, l) : null;
+        DistrictModel model = s.district();
+        String y = s.year();
+        boolean preferAsync = prefersAsync(headers.getRequestHeader("Prefer")); // every Prefer header, not only `prefer`
+        long schools = snap.schools().values().stream().filter(x -> x.districtId().equals(id)).count();
+        boolean asJob = forced != null ? forced : preferAsync || schools > jobs.asyncAboveSchools();
+        if (!asJob) {
+            return Response.ok(districtPdf(views, pdfs, snap, model, id, y, t, l), "application/pdf")
+                    .header(StudentResource.SNAPSHOT_HEADER, snap.id()).build();
+        }
+        UUID jobId = ReportJobs.newId();
+        access.auditDistrict(s.account(), "district.report.job", id, true, "job " + jobId + " (" + schools
+                + " schools, snapshot " + snap.id() + ")");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("districtId", id);
+        params.put("academicYear", y);
+        params.put("term", t);
+        params.put("lang", l);
+        params.put("schools", schools);
+        Views v = views;
+        Pdfs p = pdfs;
+        // runs on a job worker, outside the request: a static method, because this resource's own methods are
+        // intercepted by @Authenticated, which needs the request's security context
+        ReportJobs.Job job = jobs.submit(jobId, s.account(), ReportJobs.DISTRICT_REPORT, id, params, snap,
+                () -> districtPdf(v, p, snap, model, id, y, t, l));
+        URI location = uriInfo.getBaseUriBuilder().path(ReportJobResource.PATH).path(jobId.toString()).build();
+        Response.ResponseBuilder rb = Response.accepted(ReportJobResource.view(job, uriInfo))
+                .type(MediaType.APPLICATION_JSON).location(location)
+                .header("Retry-After", jobs.retryAfterSeconds())
+                .header(StudentResource.SNAPSHOT_HEADER, snap.id());
+        if (preferAsync && forced == null) {
+            rb.header("Preference-Applied", "respond-async");
+        }
+        return rb.build();
+    }
+
+    /** The district report itself: the same bytes inline and in a job (everything taken from one snapshot). */
+    static byte[] districtPdf(Views views, Pdfs pdfs, Snapshot snap, DistrictModel model, String id, String year,
+                              int t, String l) {
+        Views.Indicators current = views.indicators(snap, model, year, t, null, null, l);
+        Views.Indicators previous = t >= 2 ? views.indicators(snap, model, year, t - 1, null, null, l) : null;
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
-        byte[] pdf = pdfs.districtReport(new Pdfs.DistrictReport(snap, l, districtName, s.year(), t, current,
-                previous));
-        return Response.ok(pdf, "application/pdf").header(StudentResource.SNAPSHOT_HEADER, snap.id()).build();
+        return pdfs.districtReport(new Pdfs.DistrictReport(snap, l, districtName, year, t, current, previous));
+    }
+
+    static Boolean asyncParam(String async) {
+        if (async == null || async.isBlank()) {
+            return null;
+        }
+        return switch (async.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> Boolean.TRUE;
+            case "false", "0", "no" -> Boolean.FALSE;
+            default -> throw ProblemException.badParameter("async", "async must be true or false (got '" + async + "')");
+        };
+    }
+
+    /** RFC 7240: {@code Prefer: respond-async}, possibly among other preferences or in several headers. */
+    static boolean prefersAsync(List<String> prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String h : prefer) {
+            for (String p : h.split(",")) {
+                String token = p.split(";", 2)[0].trim();
+                if (token.equalsIgnoreCase("respond-async")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

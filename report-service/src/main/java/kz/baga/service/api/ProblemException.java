@@ -14,6 +14,7 @@ public class ProblemException extends RuntimeException {
     private final String type;
     private final String title;
     private final Map<String, Object> extra = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ProblemException(int status, String type, String title, String detail) {
         super(detail);
@@ -25,6 +26,16 @@ public class ProblemException extends RuntimeException {
     public ProblemException with(String key, Object value) {
         extra.put(key, value);
         return this;
+    }
+
+    /** An HTTP header sent with the problem (e.g. {@code Retry-After}); not part of the body. */
+    public ProblemException header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public int status() {
@@ -72,5 +83,32 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException conflict(String detail) {
         return new ProblemException(409, "conflict", "Conflict", detail);
+    }
+
+    public static ProblemException jobNotFound(String jobId) {
+        return new ProblemException(404, "job-not-found", "Report job not found",
+                "there is no report job " + jobId);
+    }
+
+    public static ProblemException jobNotReady(String jobId, String status, int retryAfterSeconds) {
+        return new ProblemException(409, "job-not-ready", "Report job not finished",
+                "report job " + jobId + " is " + status + "; poll its URL until it is DONE")
+                .with("jobStatus", status).header("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+
+    public static ProblemException jobFailed(String jobId, String error) {
+        return new ProblemException(409, "job-failed", "Report job failed",
+                "report job " + jobId + " failed: " + error).with("jobStatus", "FAILED");
+    }
+
+    public static ProblemException jobExpired(String jobId) {
+        return new ProblemException(410, "job-expired", "Report job result expired",
+                "the result of report job " + jobId + " was removed by the retention; request the report again");
+    }
+
+    public static ProblemException jobsBusy(int queued, int retryAfterSeconds) {
+        return new ProblemException(503, "jobs-busy", "Report queue full",
+                "the report queue is full (" + queued + " waiting); try again later")
+                .header("Retry-After", String.valueOf(retryAfterSeconds));
     }
 }

@@ -37,6 +37,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         body.putAll(p.extra());
         Response.ResponseBuilder rb = Response.status(p.status()).type(PROBLEM_JSON).entity(body);
+        p.headers().forEach(rb::header);
         if (p.status() == 401) {
             rb.header("WWW-Authenticate", "Basic realm=\"baga\"");
         }

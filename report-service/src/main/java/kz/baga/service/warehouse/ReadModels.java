@@ -21,6 +21,9 @@ public class ReadModels {
     @ConfigProperty(name = "baga.cache.max-rows", defaultValue = "2000000")
     long maxRows;
 
+    @ConfigProperty(name = "baga.cache.max-districts", defaultValue = "64")
+    long maxDistricts;
+
     @ConfigProperty(name = "baga.suppress-below", defaultValue = "5")
     int suppressBelow;
 
@@ -39,7 +42,7 @@ public class ReadModels {
                 .recordStats()
                 .build();
         districts = Caffeine.newBuilder()
-                .maximumSize(64)
+                .maximumSize(maxDistricts)
                 .expireAfterAccess(Duration.ofHours(6))
                 .recordStats()
                 .build();
