@@ -30,9 +30,21 @@ public final class Checks {
      * limit and Spark falls back to interpreting it, some 20 µs a row. Staged, each part is compiled.
      */
     public static Dataset<Row> withIinProblem(Dataset<Row> rows, String iinColumn, String problemColumn) {
+        return withIinProblem(rows, iinColumn, problemColumn, null);
+    }
+
+    /**
+     * As {@link #withIinProblem(Dataset, String, String)}, but rows where {@code knownValid} holds skip the check
+     * (their problem is null). Events use it for IINs found in the pupil directory, which holds only valid ones:
+     * the digits, sums and pattern match are then paid only by the few rows that miss the directory.
+     */
+    public static Dataset<Row> withIinProblem(Dataset<Row> rows, String iinColumn, String problemColumn,
+                                              Column knownValid) {
         String p = "_" + problemColumn + "_";
         Column iin = col(iinColumn);
-        Dataset<Row> staged = rows.withColumn(p + "n", iin.try_cast("bigint"));
+        Column number = iin.try_cast("bigint");
+        Dataset<Row> staged = rows.withColumn(p + "n", knownValid == null ? number : when(knownValid, lit(null))
+                .otherwise(number));
         Column n = col(p + "n");
         List<Column> digits = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
@@ -69,6 +81,9 @@ public final class Checks {
         List<String> helpers = new ArrayList<>(List.of(p + "n", p + "c1", p + "c2", p + "base", p + "month", p + "day"));
         for (int i = 1; i <= 12; i++) {
             helpers.add(p + "d" + i);
+        }
+        if (knownValid != null) {
+            problem = when(knownValid, lit(null).cast("string")).otherwise(problem);
         }
         return staged.withColumn(problemColumn, problem).drop(helpers.toArray(String[]::new));
     }

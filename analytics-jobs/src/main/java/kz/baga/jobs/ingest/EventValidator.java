@@ -73,7 +73,7 @@ public final class EventValidator {
         // the reason code from cheap comparisons, then (only for rejected rows) the detail text and raw line.
         Column yearStartExpr = substring(col("academic_year"), 1, 4).try_cast("int");
         Column gradeGivenExpr = col("grade_level").try_cast("int");
-        Dataset<Row> typed = Checks.withIinProblem(joined, "iin", "iin_problem").select(
+        Dataset<Row> typed = Checks.withIinProblem(joined, "iin", "iin_problem", col("ref_iin").isNotNull()).select(
                 col("*"),
                 col("term").try_cast("int").as("term_i"),
                 col("score").try_cast("decimal(9,2)").as("score_d"),

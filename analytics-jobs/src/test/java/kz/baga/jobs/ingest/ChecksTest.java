@@ -100,6 +100,18 @@ class ChecksTest extends SparkTestBase {
     }
 
     @Test
+    void rowsKnownToBeValidSkipTheCheckAndTheOthersStillGetIt() {
+        // known = the IIN was found in the pupil directory (which holds only valid IINs).
+        List<Row> out = Checks.withIinProblem(df("iin string, known boolean", row("080315501237", true),
+                        row("080315501237", false), row("080315501236", false), row(null, false)), "iin", "problem",
+                org.apache.spark.sql.functions.col("known")).select("iin", "known", "problem").collectAsList();
+        assertThat(out).containsExactly(row("080315501237", true, null),
+                row("080315501237", false, "IIN check digit does not match"),
+                row("080315501236", false, null),
+                row(null, false, "IIN is missing"));
+    }
+
+    @Test
     void referenceCheckDigits() {
         assertThat(Iin.checkDigit("08031550123")).isEqualTo(6);
         assertThat(Iin.checkDigit("08031550001")).isEqualTo(1);
