@@ -4,7 +4,7 @@
 #   bench/service/run.sh [--schools N [--one-district] [--gen "GENERATOR ARGS"]] [--input DIR] [--warehouse DIR]
 #                        [--duration 15s] [--connections 50] [--threads 2] [--report-connections 4]
 #                        [--warmup 5s] [--single-duration 5s]
-#                        [--phases warm,cold] [--port 18090] [--no-record]
+#                        [--phases warm,cold] [--port 18090] [--no-record] [--app DIR] [--label TEXT]
 #
 # Data (made once, then reused from bench/data/service-TAG/):
 #   default          the committed sample (sample-data/district-small)
@@ -16,18 +16,21 @@
 # The pipeline runs once, from a copy of analytics-jobs' jar (a rebuild by someone else cannot change it midway).
 #
 # Service: report-service's quarkus-app (built with -pl report-service only when missing or older than its
-# sources), copied to bench/out/service/app, started in demo mode on 127.0.0.1:PORT with -Xmx1g and its own
+# sources; --app DIR takes another build's quarkus-app instead, e.g. a copy of an earlier one to compare with,
+# and --label TEXT names it in the results), copied to bench/out/service/app, started in demo mode on 127.0.0.1:PORT with -Xmx1g and its own
 # embedded PostgreSQL (bench/out/service/pg, fresh per phase).
 #
 # Phases:
 #   warm   caches as configured; each endpoint gets 20 warm-up requests, then wrk
-#   cold   the service restarted with baga.cache.max-rows=1 and baga.cache.max-districts=0: every request builds
-#          its school/district read model from Parquet (the OS page cache stays warm: this machine is shared)
+#   cold   the service restarted with baga.cache.max-rows=1, baga.cache.max-districts=0 and
+#          baga.render-cache.max-bytes=0: every request builds its school/district read model from Parquet and
+#          renders its chart/PDF/indicators JSON (the OS page cache stays warm: this machine is shared)
 # In each phase, first the latency of the very first request per endpoint after start (curl), then per
 # endpoint: a wrk warm-up (WARMUP, not recorded), wrk -t THREADS -c CONNECTIONS -d DURATION --timeout 30s, and
 # wrk -c1 -d SINGLE-DURATION (latency without queueing); the district report (inline, ?async=false) with
 # --report-connections; one district report as a job (202 -> poll -> PDF) end to end; the JVM's peak RSS
-# (VmHWM) and heap after a full GC.
+# (VmHWM) and heap after a full GC; the audit group commit's batch sizes and the render cache's hits and misses
+# (from /q/metrics).
 # Endpoints: student grades, analytics, dynamics PNG, pupil report PDF (parent.premium); school medal
 # candidates (school); district indicators (term 4, subject ALL, all grades), district report PDF (department).
 #
@@ -37,8 +40,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/service"
 
 schools="" one_district=0 gen_args="" input="" warehouse="" duration=15s conns=50 wthreads=2 report_conns=4
-phases="warm,cold" port=18090 record=1 warmup=5s single_duration=5s
-usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+phases="warm,cold" port=18090 record=1 warmup=5s single_duration=5s app_src="" label=""
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --schools) schools="$2"; shift 2 ;;
@@ -55,6 +58,8 @@ while [[ $# -gt 0 ]]; do
     --phases) phases="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --no-record) record=0; shift ;;
+    --app) app_src="$(cd "$2" && pwd)"; shift 2 ;;
+    --label) label="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -140,10 +145,14 @@ PY
 )
 
 # ------------------------------------------------------------------------------------------------ service
+if [[ -n "$app_src" ]]; then
+  [[ -f "$app_src/quarkus-run.jar" ]] || { echo "no quarkus-run.jar in $app_src" >&2; exit 2; }
+else
 app_src="$ROOT/report-service/target/quarkus-app"
 if [[ ! -f "$app_src/quarkus-run.jar" || -n "$(find "$ROOT/report-service/src/main" "$ROOT/report-service/pom.xml" -newer "$app_src/quarkus-run.jar" -type f | head -1)" ]]; then
   log "building report-service"
   "$ROOT/mvnw" -q -B -o -DskipTests package -pl report-service >&2
+fi
 fi
 rm -rf "$out/app"; cp -r "$app_src" "$out/app"
 
@@ -175,7 +184,7 @@ basic() { printf 'Authorization: Basic %s' "$(printf '%s:demo' "$1" | base64)"; 
 res="$out/results.txt"; : > "$res"
 tsv="$out/results.tsv"; : > "$tsv"
 note() { echo "$*" | tee -a "$res" >&2; }
-note "== report-service benchmark $(date -u +%FT%TZ), data: $tag, warehouse $warehouse"
+note "== report-service benchmark $(date -u +%FT%TZ), data: $tag, warehouse $warehouse${label:+, build: $label}"
 note "   schools $n_schools, districts $n_districts, pupils $n_pupils, events $n_events, pipeline ${pipeline_s:-?} s"
 note "   wrk -t$wthreads -c$conns -d$duration (district report -c$report_conns), load before: $(load)"
 
@@ -231,10 +240,14 @@ memory() {
   printf '%s\tmemory\t%s\t%s\n' "$phase" "$((hwm / 1024))" "$((heap / 1024))" >> "$tsv"
 }
 
+service_metrics() { # the audit group commit's batches and the render cache's hits (the service's /q/metrics)
+  note "   $(curl -s "http://127.0.0.1:$port/q/metrics" | python3 "$HERE/metrics.py" 2>/dev/null || echo 'metrics not available')"
+}
+
 for phase in ${phases//,/ }; do
   case "$phase" in
     warm) start_service ;;
-    cold) start_service -Dbaga.cache.max-rows=1 -Dbaga.cache.max-districts=0 ;;
+    cold) start_service -Dbaga.cache.max-rows=1 -Dbaga.cache.max-districts=0 -Dbaga.render-cache.max-bytes=0 ;;
     *) echo "unknown phase $phase" >&2; exit 2 ;;
   esac
   note "-- phase $phase (service ready in ${startup_ms} ms)"
@@ -257,6 +270,7 @@ for phase in ${phases//,/ }; do
   bench "${names[6]}" "${users[6]}" "${urls[6]}" "$report_conns"
   job_time "$district"
   memory
+  service_metrics
   stop_service
 done
 
@@ -274,7 +288,7 @@ print()
 print("Recorded by \`bench/service/run.sh\` on $(date -u +%F) ($(nproc) cores, shared with other engineers' builds;")
 print("the cores columns say how much CPU the service, its PostgreSQL, wrk and everybody else used during each run). Data: $n_schools schools in $n_districts district(s),")
 print("$n_pupils pupils, $n_events events${gen_note:+ (}${gen_note}${gen_note:+)}; pipeline ${pipeline_s:-?} s. wrk -t$wthreads -c$conns -d$duration")
-print("(district report: -c$report_conns), loopback, service -Xmx1g, embedded PostgreSQL.")
+print("(district report: -c$report_conns), loopback, service -Xmx1g, embedded PostgreSQL.${label:+ Build: $label.}")
 print()
 for phase in [p for p in "${phases}".split(",")]:
     print(f"## {phase} cache")

@@ -85,6 +85,42 @@ class AuditResourceTest {
     }
 
     @Test
+    void concurrentReadsAreEachRecordedInOneIntactChain() throws Exception {
+        String url = "/api/v1/students/" + Fixture.premiumChild() + "/grades";
+        long before = count("student.grades");
+        int n = 48;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Integer>> codes = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                codes.add(pool.submit(() -> as("parent.premium").get(url).statusCode()));
+            }
+            for (var f : codes) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // every answer had its own committed record (group commit shares transactions, not records)
+        assertThat(count("student.grades")).isEqualTo(before + n);
+        as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM (SELECT id, prev_hash, "
+                     + "lag(hash) OVER (ORDER BY id) AS p FROM audit_log) x WHERE p IS NOT NULL AND p <> prev_hash")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
+
+    private long count(String action) throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM audit_log WHERE action = '" + action + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void noAuditNoData() throws Exception {
         String url = "/api/v1/students/" + Fixture.premiumChild() + "/grades";
         as("parent.premium").get(url).then().statusCode(200);

@@ -48,7 +48,13 @@ public class Access {
     public record SchoolScope(Account account, Snapshot snapshot, SchoolModel school, String year) {
     }
 
-    public record DistrictScope(Account account, Snapshot snapshot, DistrictModel district, String year) {
+    /** An allowed district request; the district's read model is loaded on first use of {@link #district()}. */
+    public record DistrictScope(Account account, Snapshot snapshot, String districtId, String year,
+                                ReadModels models) {
+        /** Only the district's cells matching {@code filter} (cached, see {@link ReadModels}). */
+        public DistrictModel district(DistrictModel.Filter filter) {
+            return models.district(snapshot, districtId, filter);
+        }
     }
 
     /**
@@ -118,8 +124,8 @@ public class Access {
             throw ProblemException.forbidden("only department staff of district " + districtId
                     + " can read its indicators");
         }
-        DistrictModel model = models.district(snap, districtId);
-        return new DistrictScope(a, snap, model, year(yearParam, snap, model.years()));
+        return new DistrictScope(a, snap, districtId, year(yearParam, snap, models.districtYears(snap, districtId)),
+                models);
     }
 
     /**

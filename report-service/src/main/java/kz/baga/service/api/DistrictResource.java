@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,6 +27,7 @@ import kz.baga.service.i18n.Lang;
 import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.render.RenderCache;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -56,8 +59,17 @@ public class DistrictResource {
     @Inject
     ReportJobs jobs;
 
+    @Inject
+    RenderCache cache;
+
+    @Inject
+    ObjectMapper mapper;
+
     @Context
     HttpHeaders headers;
+
+    /** Render-cache kind of the district report: inline answers and jobs share the bytes. */
+    static final String DISTRICT_PDF = "district.report.pdf";
 
     @Context
     UriInfo uriInfo;
@@ -73,8 +85,19 @@ public class DistrictResource {
         Integer g = Params.grade(grade);
         Access.DistrictScope s = access.district(id, year);
         String subj = subject == null || subject.isBlank() ? null : Params.subject(subject, s.snapshot(), true, null);
-        return Response.ok(views.indicators(s.snapshot(), s.district(), s.year(), t, subj, g, l),
-                MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
+        Snapshot snap = s.snapshot();
+        // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
+        byte[] json = cache.get(snap, "district.indicators.json", () -> {
+            Views.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
+                    s.year(), t, subj, g, l);
+            try {
+                return mapper.writeValueAsBytes(ind);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the indicators as JSON: " + e.getMessage(), e);
+            }
+        }, id, s.year(), t, subj, g, l);
+        return Response.ok(json, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, snap.id())
+                .build();
     }
 
     @GET
@@ -85,14 +108,18 @@ public class DistrictResource {
                                @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         int t = Params.term(term, 0);
+        int w = StudentResource.size(width, 900, "width");
+        int h = StudentResource.size(height, 450, "height");
         Access.DistrictScope s = access.district(id, year);
-        Views.Indicators ind = views.indicators(s.snapshot(), s.district(), s.year(), t, "ALL", 0, l);
-        List<Charts.Bar> bars = new ArrayList<>();
-        for (Views.IndicatorRow r : ind.schools()) {
-            bars.add(new Charts.Bar(r.schoolId(), r.qualityRate(), r.successRate()));
-        }
-        byte[] png = charts.png(charts.quality(bars, Lang.t(l, "quality.chart") + " · " + s.year(), l),
-                StudentResource.size(width, 900, "width"), StudentResource.size(height, 450, "height"));
+        byte[] png = cache.get(s.snapshot(), "district.quality.png", () -> {
+            Views.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
+                    "ALL", 0)), s.year(), t, "ALL", 0, l);
+            List<Charts.Bar> bars = new ArrayList<>();
+            for (Views.IndicatorRow r : ind.schools()) {
+                bars.add(new Charts.Bar(r.schoolId(), r.qualityRate(), r.successRate()));
+            }
+            return charts.png(charts.quality(bars, Lang.t(l, "quality.chart") + " · " + s.year(), l), w, h);
+        }, id, s.year(), t, l, w, h);
         return Response.ok(png, "image/png").header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
     }
 
@@ -127,15 +154,21 @@ public class DistrictResource {
         Boolean forced = asyncParam(async);
         Access.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
-        DistrictModel model = s.district();
         String y = s.year();
+        // the report's cells: its term and the term before (for the change in quality)
+        DistrictModel.Filter cells = new DistrictModel.Filter(y, t, null, null);
+        DistrictModel.Filter before = t >= 2 ? new DistrictModel.Filter(y, t - 1, null, null) : null;
         boolean preferAsync = prefersAsync(headers.getRequestHeader("Prefer")); // every Prefer header, not only `prefer`
         long schools = snap.schools().values().stream().filter(x -> x.districtId().equals(id)).count();
         boolean asJob = forced != null ? forced : preferAsync || schools > jobs.asyncAboveSchools();
         if (!asJob) {
-            return Response.ok(districtPdf(views, pdfs, snap, model, id, y, t, l), "application/pdf")
-                    .header(StudentResource.SNAPSHOT_HEADER, snap.id()).build();
+            byte[] pdf = cache.get(snap, DISTRICT_PDF, () -> districtPdf(views, pdfs, snap, s.district(cells),
+                    before == null ? null : s.district(before), id, y, t, l), id, y, t, l);
+            return Response.ok(pdf, "application/pdf").header(StudentResource.SNAPSHOT_HEADER, snap.id()).build();
         }
+        // taken now: a queued job renders the snapshot the request saw
+        DistrictModel model = s.district(cells);
+        DistrictModel previousModel = before == null ? null : s.district(before);
         UUID jobId = ReportJobs.newId();
         access.auditDistrict(s.account(), "district.report.job", id, true, "job " + jobId + " (" + schools
                 + " schools, snapshot " + snap.id() + ")");
@@ -147,10 +180,12 @@ public class DistrictResource {
         params.put("schools", schools);
         Views v = views;
         Pdfs p = pdfs;
+        RenderCache rc = cache;
         // runs on a job worker, outside the request: a static method, because this resource's own methods are
         // intercepted by @Authenticated, which needs the request's security context
         ReportJobs.Job job = jobs.submit(jobId, s.account(), ReportJobs.DISTRICT_REPORT, id, params, snap,
-                () -> districtPdf(v, p, snap, model, id, y, t, l));
+                () -> rc.get(snap, DISTRICT_PDF, () -> districtPdf(v, p, snap, model, previousModel, id, y, t, l),
+                        id, y, t, l));
         URI location = uriInfo.getBaseUriBuilder().path(ReportJobResource.PATH).path(jobId.toString()).build();
         Response.ResponseBuilder rb = Response.accepted(ReportJobResource.view(job, uriInfo))
                 .type(MediaType.APPLICATION_JSON).location(location)
@@ -163,10 +198,10 @@ public class DistrictResource {
     }
 
     /** The district report itself: the same bytes inline and in a job (everything taken from one snapshot). */
-    static byte[] districtPdf(Views views, Pdfs pdfs, Snapshot snap, DistrictModel model, String id, String year,
-                              int t, String l) {
+    static byte[] districtPdf(Views views, Pdfs pdfs, Snapshot snap, DistrictModel model, DistrictModel before,
+                              String id, String year, int t, String l) {
         Views.Indicators current = views.indicators(snap, model, year, t, null, null, l);
-        Views.Indicators previous = t >= 2 ? views.indicators(snap, model, year, t - 1, null, null, l) : null;
+        Views.Indicators previous = t >= 2 ? views.indicators(snap, before, year, t - 1, null, null, l) : null;
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
         return pdfs.districtReport(new Pdfs.DistrictReport(snap, l, districtName, year, t, current, previous));

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.render.RenderCache;
 import kz.baga.service.warehouse.Snapshot;
 
 /** A school's lists of pupils: medal candidates, class rankings, reconciliation findings (school staff only). */
@@ -31,6 +32,9 @@ public class SchoolResource {
 
     @Inject
     Pdfs pdfs;
+
+    @Inject
+    RenderCache cache;
 
     @Context
     HttpHeaders headers;
@@ -69,7 +73,10 @@ public class SchoolResource {
         access.auditSchoolRead(s, "school.medal-candidates.pdf",
                 ids(list.stream().map(Views.Candidate::studentId).toList()));
         Snapshot.School school = s.snapshot().schools().get(id);
-        byte[] pdf = pdfs.medalCandidates(s.snapshot(), l, school == null ? id : school.name(l), s.year(), list);
+        // audited above, before the cache is asked
+        byte[] pdf = cache.get(s.snapshot(), "school.medal-candidates.pdf",
+                () -> pdfs.medalCandidates(s.snapshot(), l, school == null ? id : school.name(l), s.year(), list),
+                id, s.year(), l);
         return Response.ok(pdf, "application/pdf").header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
     }
 

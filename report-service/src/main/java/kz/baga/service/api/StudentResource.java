@@ -1,5 +1,7 @@
 package kz.baga.service.api;
 
+import java.nio.charset.StandardCharsets;
+
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.render.RenderCache;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
 import org.jfree.chart.JFreeChart;
@@ -39,6 +42,9 @@ public class StudentResource {
 
     @Inject
     SnapshotRegistry snapshots;
+
+    @Inject
+    RenderCache cache;
 
     @Context
     HttpHeaders headers;
@@ -70,8 +76,12 @@ public class StudentResource {
     public Response dynamicsPng(@PathParam("id") String id, @QueryParam("subject") String subject,
                                 @QueryParam("year") String year, @QueryParam("lang") String lang,
                                 @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+        int w = size(width, 800, "width");
+        int h = size(height, 400, "height");
         ChartRequest c = chart(id, subject, year, lang);
-        return ok(c.scope, charts.png(c.chart, size(width, 800, "width"), size(height, 400, "height")), "image/png");
+        byte[] png = cache.get(c.scope.snapshot(), "student.dynamics.png", () -> charts.png(c.chart(), w, h),
+                id, c.scope.year(), c.subject, c.lang, w, h);
+        return ok(c.scope, png, "image/png");
     }
 
     @GET
@@ -80,12 +90,35 @@ public class StudentResource {
     public Response dynamicsSvg(@PathParam("id") String id, @QueryParam("subject") String subject,
                                 @QueryParam("year") String year, @QueryParam("lang") String lang,
                                 @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+        int w = size(width, 800, "width");
+        int h = size(height, 400, "height");
         ChartRequest c = chart(id, subject, year, lang);
-        return ok(c.scope, charts.svg(c.chart, size(width, 800, "width"), size(height, 400, "height")),
-                "image/svg+xml");
+        byte[] svg = cache.get(c.scope.snapshot(), "student.dynamics.svg",
+                () -> charts.svg(c.chart(), w, h).getBytes(StandardCharsets.UTF_8),
+                id, c.scope.year(), c.subject, c.lang, w, h);
+        return ok(c.scope, svg, "image/svg+xml");
     }
 
-    private record ChartRequest(Access.PupilScope scope, JFreeChart chart) {
+    /** An allowed (and audited) chart request; the chart itself is built only when the cache misses. */
+    private final class ChartRequest {
+        final Access.PupilScope scope;
+        final String id;
+        final String subject;
+        final String lang;
+
+        ChartRequest(Access.PupilScope scope, String id, String subject, String lang) {
+            this.scope = scope;
+            this.id = id;
+            this.subject = subject;
+            this.lang = lang;
+        }
+
+        JFreeChart chart() {
+            Snapshot snap = scope.snapshot();
+            String title = Lang.t(lang, "dynamics") + " · " + ("ALL".equals(subject) ? Lang.t(lang, "all")
+                    : snap.subjectName(subject, lang)) + " · " + scope.year();
+            return charts.dynamics(views.dynamics(scope.school(), id, scope.year(), subject), title, lang);
+        }
     }
 
     private ChartRequest chart(String id, String subject, String year, String lang) {
@@ -93,9 +126,7 @@ public class StudentResource {
         Snapshot snap = snapshots.require();
         String subj = Params.subject(subject, snap, true, "ALL");
         Access.PupilScope s = access.pupil(id, "student.chart", true, year);
-        String title = Lang.t(l, "dynamics") + " · " + ("ALL".equals(subj) ? Lang.t(l, "all")
-                : snap.subjectName(subj, l)) + " · " + s.year();
-        return new ChartRequest(s, charts.dynamics(views.dynamics(s.school(), id, s.year(), subj), title, l));
+        return new ChartRequest(s, id, subj, l);
     }
 
     @GET
@@ -108,10 +139,13 @@ public class StudentResource {
         Access.PupilScope s = access.pupil(id, "student.report", true, year);
         Snapshot snap = s.snapshot();
         Snapshot.School school = snap.schools().get(s.school().schoolId());
-        byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, l, school == null ? null : school.name(l),
-                views.grades(snap, s.school(), s.student(), id, s.year(), l),
-                views.analytics(snap, s.school(), s.student(), id, s.year(), l), t,
-                views.dynamics(s.school(), id, s.year(), "ALL")));
+        // access checked and the audit record written (access.pupil) before the cache is asked
+        byte[] pdf = cache.get(snap, "student.report.pdf", () -> pdfs.pupilReport(new Pdfs.PupilReport(snap, l,
+                        school == null ? null : school.name(l),
+                        views.grades(snap, s.school(), s.student(), id, s.year(), l),
+                        views.analytics(snap, s.school(), s.student(), id, s.year(), l), t,
+                        views.dynamics(s.school(), id, s.year(), "ALL"))),
+                id, s.year(), t, l);
         return ok(s, pdf, "application/pdf");
     }
 

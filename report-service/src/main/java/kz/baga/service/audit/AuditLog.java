@@ -11,10 +11,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -53,18 +59,117 @@ public class AuditLog {
         }
     }
 
-    /** Writes one record; any failure becomes a 503 problem so that no data is served unaudited. */
+    /**
+     * Writes one record; any failure becomes a 503 problem so that no data is served unaudited. Returns only once
+     * the record is committed.
+     *
+     * <p>Group commit: callers queue their records for one writer thread, which appends everything queued so far
+     * in one transaction ({@link AuditWriter#appendAll}: one advisory lock, one look-up of the chain's head, one
+     * round trip for the rows, one commit) and then hands every caller its committed entry or the failure. A
+     * caller alone has its record written at once; under load the lock, the look-up and the commit are shared by
+     * a batch instead of paid by every request. If a batch fails, its records are retried one by one, so that one
+     * bad record cannot refuse the others' requests.
+     */
     public AuditEntry record(String username, String role, String action, String endpoint, String studentIds,
                              String schoolId, String districtId, String clientAddr, boolean allowed, String detail) {
+        Pending p = new Pending(new AuditWriter.Draft(username, role, action, endpoint, studentIds, schoolId,
+                districtId, clientAddr, allowed ? "ALLOWED" : "DENIED", detail), new CompletableFuture<>());
         try {
-            AuditEntry e = writer.append(username, role, action, endpoint, studentIds, schoolId, districtId,
-                    clientAddr, allowed ? "ALLOWED" : "DENIED", detail);
+            ensureWriter();
+            queue.add(p);
+            AuditEntry e = p.result().get(WAIT_SECONDS, TimeUnit.SECONDS);
             registry.counter("baga.audit.records", "outcome", e.outcome()).increment();
             return e;
-        } catch (Exception e) {
-            registry.counter("baga.audit.failures").increment();
-            LOG.error("audit record could not be written: " + e.getMessage());
-            throw ProblemException.auditUnavailable(rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(e);
+        } catch (ExecutionException e) {
+            return failed(e.getCause());
+        } catch (TimeoutException | RuntimeException e) {
+            // on a timeout the record may still be written later: the request is refused all the same
+            return failed(e);
+        }
+    }
+
+    private AuditEntry failed(Throwable e) {
+        registry.counter("baga.audit.failures").increment();
+        LOG.error("audit record could not be written: " + e);
+        throw ProblemException.auditUnavailable(rootMessage(e));
+    }
+
+    /** A record waiting for the writer, and its outcome. */
+    private record Pending(AuditWriter.Draft draft, CompletableFuture<AuditEntry> result) {
+    }
+
+    private static final int MAX_BATCH = 256;
+    private static final long WAIT_SECONDS = 30;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile Thread writerThread;
+
+    private void ensureWriter() {
+        Thread t = writerThread;
+        if (t != null && t.isAlive()) {
+            return;
+        }
+        synchronized (this) {
+            if (writerThread == null || !writerThread.isAlive()) {
+                writerThread = new Thread(this::writeLoop, "baga-audit-writer");
+                writerThread.setDaemon(true);
+                writerThread.start();
+            }
+        }
+    }
+
+    @PreDestroy
+    void stopWriter() {
+        Thread t = writerThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** The writer thread: takes what is queued, writes it as one batch, repeats. */
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                batch.clear();
+                batch.add(queue.take());
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                for (Pending p : batch) {
+                    p.result().completeExceptionally(t);
+                }
+            }
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.result().completeExceptionally(new IllegalStateException("the service is stopping"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        registry.summary("baga.audit.batch.size").record(batch.size());
+        try {
+            List<AuditEntry> written = writer.appendAll(batch.stream().map(Pending::draft).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(written.get(i));
+            }
+        } catch (Throwable t) {
+            if (batch.size() == 1) {
+                batch.get(0).result().completeExceptionally(t);
+                return;
+            }
+            for (Pending one : batch) { // nothing of the batch was committed: each on its own
+                try {
+                    one.result().complete(writer.appendAll(List.of(one.draft())).get(0));
+                } catch (Throwable t1) {
+                    one.result().completeExceptionally(t1);
+                }
+            }
         }
     }
 

@@ -11,19 +11,30 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
-/** Appends one hash-chained record in its own transaction, serialised by an advisory lock. */
+/**
+ * Appends hash-chained records, serialised by an advisory lock. {@link #append} writes one record in its own
+ * transaction; {@link #appendAll} writes several (a group commit, see {@link AuditLog}) in one transaction: one
+ * lock, one look-up of the chain's last hash, one commit, the records chained in the given order.
+ */
 @ApplicationScoped
 public class AuditWriter {
 
     public static final String GENESIS = "0".repeat(64);
     private static final long LOCK_KEY = 0x6261676141554449L; // "bagaAUDI"
+
+    /** A record to write (everything but id, time and hashes). */
+    public record Draft(String username, String role, String action, String endpoint, String studentIds,
+                        String schoolId, String districtId, String clientAddr, String outcome, String detail) {
+    }
 
     @Inject
     AgroalDataSource ds;
@@ -32,48 +43,97 @@ public class AuditWriter {
     public AuditEntry append(String username, String role, String action, String endpoint, String studentIds,
                              String schoolId, String districtId, String clientAddr, String outcome, String detail)
             throws SQLException {
+        return appendAll(List.of(new Draft(username, role, action, endpoint, studentIds, schoolId, districtId,
+                clientAddr, outcome, detail))).get(0);
+    }
+
+    /**
+     * Writes every draft, in order, in one new transaction: either all of them are committed when this returns,
+     * or none (the exception says why).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<AuditEntry> appendAll(List<Draft> drafts) throws SQLException {
+        int n = drafts.size();
         try (Connection c = ds.getConnection()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-            }
             String prev = GENESIS;
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")) {
-                if (rs.next()) {
-                    prev = rs.getString(1);
+            long[] ids = new long[n];
+            // one round trip: the lock first (statements of one query string run in order), then the chain's
+            // last hash and the ids, both read under the lock
+            try (Statement s = c.createStatement()) {
+                boolean isResult = s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ");"
+                        + "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1;"
+                        + "SELECT nextval('audit_log_id_seq') FROM generate_series(1, " + n + ")");
+                int statement = 0;
+                while (true) {
+                    if (isResult) {
+                        try (ResultSet rs = s.getResultSet()) {
+                            if (statement == 1 && rs.next()) {
+                                prev = rs.getString(1);
+                            } else if (statement == 2) {
+                                int k = 0;
+                                while (rs.next()) {
+                                    ids[k++] = rs.getLong(1);
+                                }
+                                if (k != n) {
+                                    throw new SQLException("expected " + n + " audit ids, got " + k);
+                                }
+                            }
+                        }
+                    } else if (s.getUpdateCount() == -1) {
+                        break;
+                    }
+                    statement++;
+                    isResult = s.getMoreResults();
+                }
+                if (statement < 3) {
+                    throw new SQLException("the audit chain head could not be read");
                 }
             }
-            long id;
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT nextval('audit_log_id_seq')")) {
-                rs.next();
-                id = rs.getLong(1);
-            }
+            java.util.Arrays.sort(ids); // the chain follows the ids
             Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            AuditEntry e = new AuditEntry(id, at, username, role, action, endpoint, studentIds, schoolId, districtId,
-                    clientAddr, outcome, detail, prev, null);
-            String hash = hash(e);
+            List<AuditEntry> out = new ArrayList<>(n);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (id, at, username, role, action, "
                     + "endpoint, student_ids, school_id, district_id, client_addr, outcome, detail, prev_hash, hash) "
                     + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setLong(1, id);
-                ps.setTimestamp(2, Timestamp.from(at));
-                ps.setString(3, username);
-                ps.setString(4, role);
-                ps.setString(5, action);
-                ps.setString(6, endpoint);
-                ps.setString(7, studentIds);
-                ps.setString(8, schoolId);
-                ps.setString(9, districtId);
-                ps.setString(10, clientAddr);
-                ps.setString(11, outcome);
-                ps.setString(12, detail);
-                ps.setString(13, prev);
-                ps.setString(14, hash);
-                ps.executeUpdate();
+                for (int i = 0; i < n; i++) {
+                    Draft d = drafts.get(i);
+                    AuditEntry e = new AuditEntry(ids[i], at, d.username(), d.role(), d.action(), d.endpoint(),
+                            d.studentIds(), d.schoolId(), d.districtId(), d.clientAddr(), d.outcome(), d.detail(),
+                            prev, null);
+                    String hash = hash(e);
+                    ps.setLong(1, e.id());
+                    ps.setTimestamp(2, Timestamp.from(at));
+                    ps.setString(3, e.username());
+                    ps.setString(4, e.role());
+                    ps.setString(5, e.action());
+                    ps.setString(6, e.endpoint());
+                    ps.setString(7, e.studentIds());
+                    ps.setString(8, e.schoolId());
+                    ps.setString(9, e.districtId());
+                    ps.setString(10, e.clientAddr());
+                    ps.setString(11, e.outcome());
+                    ps.setString(12, e.detail());
+                    ps.setString(13, prev);
+                    ps.setString(14, hash);
+                    if (n == 1) {
+                        ps.executeUpdate();
+                    } else {
+                        ps.addBatch();
+                    }
+                    out.add(new AuditEntry(e.id(), at, e.username(), e.role(), e.action(), e.endpoint(),
+                            e.studentIds(), e.schoolId(), e.districtId(), e.clientAddr(), e.outcome(), e.detail(),
+                            prev, hash));
+                    prev = hash;
+                }
+                if (n > 1) {
+                    for (int r : ps.executeBatch()) {
+                        if (r != 1 && r != Statement.SUCCESS_NO_INFO) {
+                            throw new SQLException("an audit record was not inserted");
+                        }
+                    }
+                }
             }
-            return new AuditEntry(id, at, username, role, action, endpoint, studentIds, schoolId, districtId,
-                    clientAddr, outcome, detail, prev, hash);
+            return out;
         }
     }
 

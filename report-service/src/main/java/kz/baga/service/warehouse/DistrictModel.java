@@ -27,14 +27,52 @@ public final class DistrictModel {
     private final List<Cell> districtCells = new ArrayList<>();
     private final Set<String> years = new TreeSet<>();
 
+    /**
+     * Which cells to read; null fields match everything. {@link #ALL} is the whole district (the cached read
+     * model); a narrower filter reads the same files but materialises only the matching cells.
+     */
+    public record Filter(String year, Integer term, String subject, Integer grade) {
+        public static final Filter ALL = new Filter(null, null, null, null);
+
+        List<ParquetTables.Match> matches() {
+            List<ParquetTables.Match> m = new ArrayList<>();
+            if (year != null) {
+                m.add(new ParquetTables.Match("academic_year", year));
+            }
+            if (term != null) {
+                m.add(new ParquetTables.Match("term", term));
+            }
+            if (subject != null) {
+                m.add(new ParquetTables.Match("subject_code", subject));
+            }
+            if (grade != null) {
+                m.add(new ParquetTables.Match("grade_level", grade));
+            }
+            return m;
+        }
+    }
+
+    private final Filter filter;
+
     public DistrictModel(Snapshot snapshot, String districtId, int suppressBelow) {
+        this(snapshot, districtId, suppressBelow, Filter.ALL);
+    }
+
+    /**
+     * Reads the district's cells that match {@code filter}: column by column, only the columns used here, row
+     * groups skipped by statistics, and objects built for matching rows only ({@link ParquetTables#scan}).
+     */
+    public DistrictModel(Snapshot snapshot, String districtId, int suppressBelow, Filter filter) {
         this.districtId = districtId;
+        this.filter = filter;
         List<String> values = List.of("academic_year", "term", "grade_level", "subject_code", "n", "n5", "n4", "n3",
                 "n2", "success_rate", "quality_rate", "sou", "avg_mark");
         List<String> sc = new ArrayList<>(values);
         sc.add("school_id");
         sc.add("district_id");
-        for (Row r : ParquetTables.read(snapshot.dir(), Table.SCHOOL_INDICATORS, districtId, sc, null)) {
+        List<ParquetTables.Match> schoolMatches = filter.matches();
+        schoolMatches.add(new ParquetTables.Match("district_id", districtId));
+        for (Row r : ParquetTables.scan(snapshot.dir(), Table.SCHOOL_INDICATORS, districtId, sc, schoolMatches)) {
             Cell c = cell(r, r.str("school_id"), false);
             // a school-level cell that describes fewer pupils than the threshold is suppressed as well
             if (c.n() != null && c.n() < suppressBelow) {
@@ -47,12 +85,32 @@ public final class DistrictModel {
         List<String> dc = new ArrayList<>(values);
         dc.add("district_id");
         dc.add("suppressed");
-        for (Row r : ParquetTables.read(snapshot.dir(), Table.DISTRICT_INDICATORS, null, dc,
-                new Eq("district_id", districtId))) {
+        List<ParquetTables.Match> districtMatches = filter.matches();
+        districtMatches.add(new ParquetTables.Match("district_id", districtId));
+        for (Row r : ParquetTables.scan(snapshot.dir(), Table.DISTRICT_INDICATORS, null, dc, districtMatches)) {
             Boolean s = r.bool("suppressed");
             districtCells.add(cell(r, null, s != null && s));
             years.add(r.str("academic_year"));
         }
+    }
+
+    /** The academic years of a district's cells: one dictionary-encoded column of its partition folder. */
+    public static Set<String> years(Snapshot snapshot, String districtId) {
+        Set<String> y = new TreeSet<>();
+        for (Row r : ParquetTables.scan(snapshot.dir(), Table.SCHOOL_INDICATORS, districtId,
+                List.of("academic_year"), List.of(new ParquetTables.Match("district_id", districtId)))) {
+            y.add(r.str("academic_year"));
+        }
+        for (Row r : ParquetTables.scan(snapshot.dir(), Table.DISTRICT_INDICATORS, null, List.of("academic_year"),
+                List.of(new ParquetTables.Match("district_id", districtId)))) {
+            y.add(r.str("academic_year"));
+        }
+        return java.util.Collections.unmodifiableSet(y);
+    }
+
+    /** What this model holds ({@link Filter#ALL} for the cached, whole-district model). */
+    public Filter filter() {
+        return filter;
     }
 
     private static Cell cell(Row r, String schoolId, boolean suppressed) {

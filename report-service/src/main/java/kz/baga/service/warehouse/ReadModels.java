@@ -32,6 +32,7 @@ public class ReadModels {
 
     private Cache<String, SchoolModel> schools;
     private Cache<String, DistrictModel> districts;
+    private Cache<String, java.util.Set<String>> districtYears;
 
     @PostConstruct
     void init() {
@@ -46,6 +47,12 @@ public class ReadModels {
                 .expireAfterAccess(Duration.ofHours(6))
                 .recordStats()
                 .build();
+        // a few strings per district: bounded on its own, so that even a "cold" service (max-districts=0) does
+        // not read the year column again for every request's year check
+        districtYears = Caffeine.newBuilder()
+                .maximumSize(1024)
+                .expireAfterAccess(Duration.ofHours(6))
+                .build();
         CaffeineCacheMetrics.monitor(registry, schools, "baga.school-models");
         CaffeineCacheMetrics.monitor(registry, districts, "baga.district-models");
     }
@@ -54,9 +61,29 @@ public class ReadModels {
         return schools.get(snapshot.id() + '/' + schoolId, k -> new SchoolModel(snapshot, schoolId));
     }
 
+    /** The whole district (every year, term, grade level and subject). */
     public DistrictModel district(Snapshot snapshot, String districtId) {
-        return districts.get(snapshot.id() + '/' + districtId, k -> new DistrictModel(snapshot, districtId,
-                suppressBelow));
+        return district(snapshot, districtId, DistrictModel.Filter.ALL);
+    }
+
+    /**
+     * The district's cells that match {@code filter}, read with the filter applied before any cell is built
+     * (see {@link DistrictModel}) and cached per snapshot, district and filter: the indicators of one year and
+     * term are a small part of a large district's table.
+     */
+    public DistrictModel district(Snapshot snapshot, String districtId, DistrictModel.Filter filter) {
+        if (maxDistricts <= 0) {
+            // no cache: read for this request. (Through a cache bounded to nothing, concurrent requests for the
+            // same key would wait for each other's read, one at a time, and then read again themselves.)
+            return new DistrictModel(snapshot, districtId, suppressBelow, filter);
+        }
+        return districts.get(snapshot.id() + '/' + districtId + '/' + filter, k -> new DistrictModel(snapshot,
+                districtId, suppressBelow, filter));
+    }
+
+    /** The academic years of a district's cells (for validating {@code year}), cached per snapshot. */
+    public java.util.Set<String> districtYears(Snapshot snapshot, String districtId) {
+        return districtYears.get(snapshot.id() + '/' + districtId, k -> DistrictModel.years(snapshot, districtId));
     }
 
     public int suppressBelow() {

@@ -1,0 +1,204 @@
+package kz.baga.service;
+
+import static kz.baga.service.Fixture.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import kz.baga.service.render.RenderCache;
+import kz.baga.service.warehouse.Snapshot;
+import kz.baga.service.warehouse.SnapshotRegistry;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Rendered charts, PDFs and the indicators JSON are cached per snapshot, but a cache hit still goes through the
+ * access check and writes its audit record first; a new snapshot renders anew.
+ */
+@QuarkusTest
+@TestProfile(RenderCacheProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RenderCacheTest {
+
+    @Inject
+    AgroalDataSource ds;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    RenderCache cache;
+
+    @Inject
+    SnapshotRegistry snapshots;
+
+    private double renders(String kind) {
+        return registry.counter("baga.rendered.renders", "kind", kind).count();
+    }
+
+    private long audited(String action, String outcome) throws Exception {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit_log WHERE action = ? AND outcome = ?")) {
+            ps.setString(1, action);
+            ps.setString(2, outcome);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String pupil(String path) {
+        return "/api/v1/students/" + Fixture.premiumChild() + "/" + path;
+    }
+
+    @Test
+    @Order(1)
+    void aHitIsStillCheckedAndAudited() throws Exception {
+        cache.clear();
+        double pngRenders = renders("student.dynamics.png");
+        long chartAudits = audited("student.chart", "ALLOWED");
+        byte[] first = as("parent.premium").get(pupil("charts/dynamics.png")).then().statusCode(200)
+                .contentType("image/png").header("Cache-Control", "private, no-store").extract().asByteArray();
+        byte[] second = as("school").get(pupil("charts/dynamics.png")).then().statusCode(200).extract().asByteArray();
+        assertThat(second).isEqualTo(first);
+        assertThat(renders("student.dynamics.png")).isEqualTo(pngRenders + 1);
+        assertThat(audited("student.chart", "ALLOWED")).isEqualTo(chartAudits + 2);
+        // other parameters are other entries
+        as("parent.premium").queryParam("width", 400).get(pupil("charts/dynamics.png")).then().statusCode(200);
+        as("parent.premium").queryParam("lang", "kk").get(pupil("charts/dynamics.png")).then().statusCode(200);
+        assertThat(renders("student.dynamics.png")).isEqualTo(pngRenders + 3);
+
+        // the same with the term report and the SVG
+        double pdfRenders = renders("student.report.pdf");
+        long reportAudits = audited("student.report", "ALLOWED");
+        byte[] a = as("parent.premium").queryParam("term", 3).get(pupil("report.pdf")).then().statusCode(200)
+                .extract().asByteArray();
+        byte[] b = as("parent.premium").queryParam("term", 3).get(pupil("report.pdf")).then().statusCode(200)
+                .extract().asByteArray();
+        assertThat(b).isEqualTo(a);
+        assertThat(renders("student.report.pdf")).isEqualTo(pdfRenders + 1);
+        assertThat(audited("student.report", "ALLOWED")).isEqualTo(reportAudits + 2);
+        String svg1 = as("parent.premium").get(pupil("charts/dynamics.svg")).then().statusCode(200)
+                .contentType("image/svg+xml").extract().asString();
+        String svg2 = as("parent.premium").get(pupil("charts/dynamics.svg")).then().statusCode(200).extract().asString();
+        assertThat(svg2).isEqualTo(svg1).contains("<svg");
+
+        // cached bytes are no way around the access rules, and refusals are audited as before
+        long denied = audited("student.chart", "DENIED");
+        as("parent.free").get(pupil("charts/dynamics.png")).then().statusCode(403);
+        as("department").get(pupil("charts/dynamics.png")).then().statusCode(403);
+        as("parent.free").get("/api/v1/students/" + Fixture.freeChild() + "/charts/dynamics.png").then()
+                .statusCode(402);
+        assertThat(audited("student.chart", "DENIED")).isEqualTo(denied + 3);
+        as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    @Test
+    @Order(2)
+    void noAuditRecordNoCachedBytes() throws Exception {
+        String png = pupil("charts/dynamics.png");
+        String pdf = pupil("report.pdf");
+        String medals = "/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates.pdf";
+        as("parent.premium").get(png).then().statusCode(200);
+        as("parent.premium").get(pdf).then().statusCode(200);
+        as("school").get(medals).then().statusCode(200);
+        long size = cache.size();
+        assertThat(size).isGreaterThanOrEqualTo(3);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
+            try {
+                for (String[] req : new String[][]{{"parent.premium", png}, {"parent.premium", pdf},
+                        {"school", medals}}) {
+                    as(req[0]).get(req[1]).then().statusCode(503)
+                            .contentType("application/problem+json")
+                            .body("type", equalTo("https://baga.kz/problems/audit-unavailable"));
+                }
+            } finally {
+                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
+            }
+        }
+        as("parent.premium").get(png).then().statusCode(200);
+        as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    @Test
+    @Order(3)
+    void indicatorsJsonIsCachedAndAccessStillChecked() {
+        String url = "/api/v1/districts/" + Fixture.DISTRICT + "/indicators";
+        double before = renders("district.indicators.json");
+        String a = as("department").queryParam("term", 4).get(url).then().statusCode(200)
+                .contentType("application/json").extract().asString();
+        String b = as("department").queryParam("term", 4).get(url).then().statusCode(200).extract().asString();
+        assertThat(b).isEqualTo(a);
+        assertThat(renders("district.indicators.json")).isEqualTo(before + 1);
+        as("school").queryParam("term", 4).get(url).then().statusCode(403);
+        as("department").queryParam("term", 4).get("/api/v1/districts/ALM-MEDEU/indicators").then().statusCode(403);
+        // a narrower filter is another entry, with fewer rows
+        int all = as("department").queryParam("term", 4).get(url).then().extract().jsonPath().getList("schools").size();
+        int one = as("department").queryParam("term", 4).queryParam("grade", 0).queryParam("subject", "ALL").get(url)
+                .then().statusCode(200).extract().jsonPath().getList("schools").size();
+        assertThat(one).isPositive().isLessThan(all);
+        assertThat(renders("district.indicators.json")).isEqualTo(before + 2);
+    }
+
+    @Test
+    @Order(4)
+    void aNewSnapshotRendersAnew() throws Exception {
+        Snapshot old = snapshots.require();
+        String pdfUrl = pupil("report.pdf");
+        String pngUrl = pupil("charts/dynamics.png");
+        String districtPdf = "/api/v1/districts/" + Fixture.DISTRICT + "/report.pdf";
+        byte[] oldPdf = as("parent.premium").get(pdfUrl).then().statusCode(200).header("X-Baga-Snapshot", old.id())
+                .extract().asByteArray();
+        as("parent.premium").get(pngUrl).then().statusCode(200);
+        byte[] oldDistrict = as("department").queryParam("term", 4).get(districtPdf).then().statusCode(200)
+                .extract().asByteArray();
+        assertThat(Pdf.text(oldPdf)).contains(old.id());
+
+        // commit a new snapshot the way the pipeline does (same data, new id)
+        Path root = snapshots.root();
+        String newId = old.id() + "-r";
+        TestDatabase.copy(old.dir(), root.resolve("snapshots").resolve(newId));
+        Path manifest = root.resolve("snapshots").resolve(newId).resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace(old.id(), newId));
+        Path tmp = root.resolve("CURRENT.tmp");
+        Files.writeString(tmp, newId + "\n");
+        Files.move(tmp, root.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline) && !newId.equals(snapshots.require().id())) {
+            Thread.sleep(100);
+        }
+        assertThat(snapshots.require().id()).isEqualTo(newId);
+
+        double pngRenders = renders("student.dynamics.png");
+        byte[] newPdf = as("parent.premium").get(pdfUrl).then().statusCode(200).header("X-Baga-Snapshot", newId)
+                .extract().asByteArray();
+        assertThat(newPdf).isNotEqualTo(oldPdf);
+        assertThat(Pdf.text(newPdf)).contains(newId);
+        as("parent.premium").get(pngUrl).then().statusCode(200).header("X-Baga-Snapshot", newId);
+        assertThat(renders("student.dynamics.png")).as("rendered again for the new snapshot").isEqualTo(pngRenders + 1);
+        byte[] newDistrict = as("department").queryParam("term", 4).get(districtPdf).then().statusCode(200)
+                .header("X-Baga-Snapshot", newId).extract().asByteArray();
+        assertThat(newDistrict).isNotEqualTo(oldDistrict);
+        assertThat(Pdf.text(newDistrict)).contains(newId);
+        // the old snapshot's entries were dropped once the new one was served
+        assertThat(cache.size()).isEqualTo(3);
+    }
+}
