@@ -95,6 +95,18 @@ public final class ParquetTables {
      * folder is opened (a missing folder means no rows); otherwise every part file is read.
      */
     public static List<Row> read(Path snapshotDir, Table table, String partitionValue, List<String> columns, Eq eq) {
+        String partitionColumn = table.partitionColumn().orElse(null);
+        Map<String, Integer> index = indexOf(columns);
+        List<Row> rows = new ArrayList<>();
+        for (Path file : partFiles(snapshotDir, table, partitionValue)) {
+            String partValue = partitionValueOf(file, partitionColumn);
+            readFile(file, columns, index, eq, partitionColumn, partValue, rows);
+        }
+        return rows;
+    }
+
+    /** The part files of a table: only the partition's folder when one is named (missing folder: none). */
+    private static List<Path> partFiles(Path snapshotDir, Table table, String partitionValue) {
         Path tableDir = snapshotDir.resolve(table.tableName());
         List<Path> files = new ArrayList<>();
         String partitionColumn = table.partitionColumn().orElse(null);
@@ -106,16 +118,16 @@ public final class ParquetTables {
         } else if (Files.isDirectory(tableDir)) {
             collect(tableDir, files);
         }
+        return files;
+    }
+
+    /** Column name → position in the requested list. */
+    private static Map<String, Integer> indexOf(List<String> columns) {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < columns.size(); i++) {
             index.put(columns.get(i), i);
         }
-        List<Row> rows = new ArrayList<>();
-        for (Path file : files) {
-            String partValue = partitionValueOf(file, partitionColumn);
-            readFile(file, columns, index, eq, partitionColumn, partValue, rows);
-        }
-        return rows;
+        return index;
     }
 
     /** Convenience: a snapshot-relative read of a whole, unpartitioned table. */
@@ -382,23 +394,10 @@ public final class ParquetTables {
      */
     public static List<Row> scan(Path snapshotDir, Table table, String partitionValue, List<String> columns,
                                  List<Match> filters) {
-        Path tableDir = snapshotDir.resolve(table.tableName());
-        List<Path> files = new ArrayList<>();
         String partitionColumn = table.partitionColumn().orElse(null);
-        if (partitionColumn != null && partitionValue != null) {
-            Path dir = tableDir.resolve(partitionColumn + "=" + partitionValue);
-            if (Files.isDirectory(dir)) {
-                collect(dir, files);
-            }
-        } else if (Files.isDirectory(tableDir)) {
-            collect(tableDir, files);
-        }
-        Map<String, Integer> index = new java.util.HashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            index.put(columns.get(i), i);
-        }
+        Map<String, Integer> index = indexOf(columns);
         List<Row> rows = new ArrayList<>();
-        for (Path file : files) {
+        for (Path file : partFiles(snapshotDir, table, partitionValue)) {
             String partValue = partitionValueOf(file, partitionColumn);
             scanFile(file, columns, index, filters, partitionColumn, partValue, rows);
         }
