@@ -68,10 +68,11 @@ public class Access {
         boolean premium = false;
         switch (a.role()) {
             case Roles.PARENT -> {
-                if (!accounts.isLinked(a.id(), studentId)) {
+                Accounts.Parent parent = accounts.parent(a.id());
+                if (!parent.isLinked(studentId)) {
                     deny(a, action, studentId, null, "not a child of this account (or no such pupil)");
                 }
-                premium = accounts.isPremium(a.id());
+                premium = parent.isPremium();
                 if (schoolId == null) {
                     audit(a, action, studentId, null, false, "pupil not in snapshot " + snap.id());
                     throw ProblemException.notFound("your child is not in the current snapshot " + snap.id());

@@ -6,6 +6,7 @@ import java.util.List;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -82,6 +83,18 @@ public class AdminResource {
         }
         accounts.link(a.id(), link.studentId());
         return Response.status(201).entity(Views.map("username", username, "studentId", link.studentId())).build();
+    }
+
+    /** Unlinks a pupil from a parent; the parent's next request for that pupil is refused (403). */
+    @DELETE
+    @Path("/users/{username}/children/{studentId}")
+    public Response unlink(@PathParam("username") String username, @PathParam("studentId") String studentId) {
+        access.requireRole(Roles.ADMIN);
+        Account a = parent(username);
+        if (!accounts.unlink(a.id(), studentId)) {
+            throw ProblemException.notFound(username + " is not linked to pupil " + studentId);
+        }
+        return Response.noContent().build();
     }
 
     @PUT

@@ -53,9 +53,10 @@ public class MeResource {
         LocalDate until = null;
         boolean premium = false;
         if (Roles.PARENT.equals(a.role())) {
-            until = accounts.premiumUntil(a.id()).orElse(null);
-            premium = accounts.isPremium(a.id());
-            List<String> ids = accounts.children(a.id());
+            Accounts.Parent parent = accounts.parent(a.id());
+            until = parent.premiumUntil();
+            premium = parent.isPremium();
+            List<String> ids = List.copyOf(parent.children());
             Snapshot snap = snapshots.currentOrNull();
             if (!ids.isEmpty()) {
                 // children's names are pupil data: recorded like any other pupil read

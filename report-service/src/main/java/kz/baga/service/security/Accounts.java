@@ -6,26 +6,133 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.elytron.security.common.BcryptUtil;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import kz.baga.service.api.ProblemException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Accounts, parent links and subscriptions in PostgreSQL (plain JDBC; writes are transactional). */
+/**
+ * Accounts, parent links and subscriptions in PostgreSQL (plain JDBC; writes are transactional).
+ *
+ * <p>What the access rules need to know about a parent on every request (linked children, subscription) is
+ * cached per account ({@link #parent}), so a parent's request costs no database round trip beyond its audit
+ * record. The cache is <em>invalidated</em> by every write here once its transaction has completed, so an
+ * admin's change through the API applies to the very next request; {@code baga.access-cache.expire-after-write}
+ * only bounds how long a change made around the service (SQL by hand, another instance) can go unseen.
+ */
 @ApplicationScoped
 public class Accounts {
 
     @Inject
     AgroalDataSource ds;
 
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    Event<Changed> changed;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "baga.access-cache.max-entries", defaultValue = "100000")
+    long maxEntries;
+
+    @ConfigProperty(name = "baga.access-cache.expire-after-write", defaultValue = "60s")
+    Duration expireAfterWrite;
+
     public record Credentials(Account account, String passwordHash) {
+    }
+
+    /** Fired once a write about this account has completed (committed or not): cached views of it are stale. */
+    public record Changed(long userId) {
+    }
+
+    /** A parent's linked children (in link order) and subscription end, as of the last read. */
+    public record Parent(Set<String> children, LocalDate premiumUntil) {
+        public boolean isLinked(String studentId) {
+            return children.contains(studentId);
+        }
+
+        /** Evaluated per call, not cached: a subscription ends at midnight whatever the cache holds. */
+        public boolean isPremium() {
+            return premiumUntil != null && !premiumUntil.isBefore(LocalDate.now());
+        }
+    }
+
+    private Cache<Long, Parent> parents;
+
+    @PostConstruct
+    void init() {
+        if (maxEntries > 0 && !expireAfterWrite.isZero() && !expireAfterWrite.isNegative()) {
+            parents = Caffeine.newBuilder()
+                    .maximumSize(maxEntries)
+                    .expireAfterWrite(expireAfterWrite)
+                    .recordStats()
+                    .build();
+            CaffeineCacheMetrics.monitor(registry, parents, "baga.parent-access");
+        }
+    }
+
+    /**
+     * The parent's links and subscription, from the cache or (on a miss) from PostgreSQL. A load that was in
+     * progress when a change invalidated the entry is discarded, not kept (Caffeine's invalidate waits for it).
+     */
+    public Parent parent(long userId) {
+        return parents == null ? loadParent(userId) : parents.get(userId, this::loadParent);
+    }
+
+    private Parent loadParent(long userId) {
+        Set<String> children = new LinkedHashSet<>(children(userId));
+        return new Parent(Collections.unmodifiableSet(children), premiumUntil(userId).orElse(null));
+    }
+
+    /**
+     * Drops what is cached about {@code userId} once the current transaction has completed (a reader that
+     * reloaded before the commit would otherwise cache the old rows again), or at once outside a transaction.
+     */
+    private void changedAfterCompletion(long userId) {
+        if (transactions.getTransactionKey() == null) {
+            changed(userId);
+            return;
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                changed(userId);
+            }
+        });
+    }
+
+    private void changed(long userId) {
+        if (parents != null) {
+            parents.invalidate(userId);
+        }
+        changed.fire(new Changed(userId));
     }
 
     public Optional<Credentials> find(String username) {
@@ -62,20 +169,6 @@ public class Accounts {
         return out;
     }
 
-    public boolean isLinked(long userId, String studentId) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT 1 FROM parent_links WHERE user_id = ? AND student_id = ?")) {
-            ps.setLong(1, userId);
-            ps.setString(2, studentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read parent links: " + e.getMessage(), e);
-        }
-    }
-
     public Optional<LocalDate> premiumUntil(long userId) {
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT premium_until FROM subscriptions WHERE user_id = ?")) {
@@ -86,10 +179,6 @@ public class Accounts {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read subscriptions: " + e.getMessage(), e);
         }
-    }
-
-    public boolean isPremium(long userId) {
-        return premiumUntil(userId).map(d -> !d.isBefore(LocalDate.now())).orElse(false);
     }
 
     public List<Account> list() {
@@ -123,7 +212,9 @@ public class Accounts {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();
-                return new Account(rs.getLong(1), username, role, schoolId, districtId);
+                long id = rs.getLong(1);
+                changedAfterCompletion(id);
+                return new Account(id, username, role, schoolId, districtId);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create account: " + e.getMessage(), e);
@@ -132,6 +223,7 @@ public class Accounts {
 
     @Transactional
     public void link(long userId, String studentId) {
+        changedAfterCompletion(userId);
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO parent_links (user_id, student_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
@@ -143,8 +235,24 @@ public class Accounts {
         }
     }
 
+    /** Removes a parent's link to a pupil; false when there was none. */
+    @Transactional
+    public boolean unlink(long userId, String studentId) {
+        changedAfterCompletion(userId);
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "DELETE FROM parent_links WHERE user_id = ? AND student_id = ?")) {
+            ps.setLong(1, userId);
+            ps.setString(2, studentId);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot unlink: " + e.getMessage(), e);
+        }
+    }
+
     @Transactional
     public void subscribe(long userId, LocalDate premiumUntil) {
+        changedAfterCompletion(userId);
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "INSERT INTO subscriptions (user_id, premium_until) VALUES (?, ?) ON CONFLICT (user_id) "
