@@ -6,9 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -18,13 +22,28 @@ import io.quarkus.security.identity.request.UsernamePasswordAuthenticationReques
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * HTTP Basic credentials checked against bcrypt hashes in PostgreSQL. A successful check is remembered for a
- * minute (keyed by a SHA-256 of the password, never the password) so bcrypt's deliberate slowness is paid once
- * per client per minute rather than on every request.
+ * HTTP Basic credentials checked against bcrypt hashes in PostgreSQL. A successful check is remembered (keyed by
+ * the username and a SHA-256 of the password, never the password) so bcrypt's deliberate slowness is paid once
+ * per client, not on every request.
+ *
+ * <ul>
+ * <li>Concurrent requests with the same credentials share one check: a burst of 50 connections used to run 50
+ * bcrypt checks at once (seconds of CPU on two cores), and did so again every time the entry expired.</li>
+ * <li>A remembered check older than {@code baga.auth.recheck-after} (60 s) is not used as it is: the next
+ * request re-reads the account's row (one for all concurrent requests) and keeps the entry if the account and
+ * its bcrypt hash are unchanged (the password was verified against exactly that hash, so bcrypt need not run
+ * again); otherwise the password is verified anew. No request is let in on a check older than that.</li>
+ * <li>An account change made through the API ({@link Accounts.Changed}) drops that account's entries at once.</li>
+ * </ul>
+ * Failed checks are never kept: every wrong password pays bcrypt. Metrics: {@code baga_auth_bcrypt_checks_total},
+ * {@code baga_auth_rechecks_total} (re-reads that kept an entry without bcrypt).
  */
 @ApplicationScoped
 public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
@@ -34,10 +53,28 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
     @Inject
     Accounts accounts;
 
-    private final Cache<String, Account> verified = Caffeine.newBuilder()
+    @Inject
+    MeterRegistry registry;
+
+    @ConfigProperty(name = "baga.auth.recheck-after", defaultValue = "60s")
+    Duration recheckAfter;
+
+    /** A verified login: the identity handed to requests, the hash the password was checked against, and when. */
+    record Verified(SecurityIdentity identity, Account account, String passwordHash, long checkedAt) {
+    }
+
+    private final AsyncCache<String, Verified> verified = Caffeine.newBuilder()
             .maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(60))
-            .build();
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .buildAsync();
+    private Counter bcryptChecks;
+    private Counter rechecks;
+
+    @PostConstruct
+    void init() {
+        bcryptChecks = registry.counter("baga.auth.bcrypt.checks");
+        rechecks = registry.counter("baga.auth.rechecks");
+    }
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -50,19 +87,59 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
         String username = request.getUsername();
         String password = new String(request.getPassword().getPassword());
         String key = username + '\u0000' + sha256(password);
-        Account cached = verified.getIfPresent(key);
-        if (cached != null) {
-            return Uni.createFrom().item(identity(cached));
-        }
-        return context.runBlocking(() -> {
-            Optional<Accounts.Credentials> found = accounts.find(username);
-            if (found.isEmpty() || !BcryptUtil.matches(password, found.get().passwordHash())) {
-                throw new AuthenticationFailedException("bad credentials");
+        CompletableFuture<Verified> known = verified.getIfPresent(key);
+        Verified old = known != null && known.isDone() && !known.isCompletedExceptionally() ? known.join() : null;
+        if (old != null) {
+            if (System.nanoTime() - old.checkedAt() < recheckAfter.toNanos()) {
+                return Uni.createFrom().item(old.identity());
             }
-            Account a = found.get().account();
-            verified.put(key, a);
-            return identity(a);
-        });
+            // too old: the first request to notice starts the re-check, the others find and wait for it
+            verified.asMap().remove(key, known);
+        }
+        CompletableFuture<Verified> check = verified.get(key, (k, executor) -> blocking(context,
+                () -> old != null ? recheck(old, username, password) : verify(username, password)));
+        return Uni.createFrom().completionStage(check).map(Verified::identity);
+    }
+
+    /** Runs {@code work} on a worker thread; a failure completes the future exceptionally (Caffeine drops it). */
+    private static CompletableFuture<Verified> blocking(AuthenticationRequestContext context, Supplier<Verified> work) {
+        CompletableFuture<Verified> result = new CompletableFuture<>();
+        context.runBlocking(() -> {
+            Verified v = work.get();
+            result.complete(v);
+            return v.identity();
+        }).subscribe().with(identity -> { }, result::completeExceptionally);
+        return result;
+    }
+
+    private Verified verify(String username, String password) {
+        Optional<Accounts.Credentials> found = accounts.find(username);
+        bcryptChecks.increment();
+        if (found.isEmpty() || !BcryptUtil.matches(password, found.get().passwordHash())) {
+            throw new AuthenticationFailedException("bad credentials");
+        }
+        Account a = found.get().account();
+        return new Verified(identity(a), a, found.get().passwordHash(), System.nanoTime());
+    }
+
+    /** Same account, same hash → still valid without bcrypt; anything else → verify the password anew. */
+    private Verified recheck(Verified old, String username, String password) {
+        Optional<Accounts.Credentials> now = accounts.find(username);
+        if (now.isPresent() && now.get().account().equals(old.account())
+                && now.get().passwordHash().equals(old.passwordHash())) {
+            rechecks.increment();
+            return new Verified(old.identity(), old.account(), old.passwordHash(), System.nanoTime());
+        }
+        return verify(username, password);
+    }
+
+    /**
+     * An account was changed through the API: its logins are verified again on their next request. Checks still
+     * in flight are dropped too (they may have read the row before the change; their own requests still get them).
+     */
+    void onAccountChanged(@Observes Accounts.Changed change) {
+        verified.asMap().values().removeIf(f -> !f.isDone()
+                || !f.isCompletedExceptionally() && f.join().account().id() == change.userId());
     }
 
     private static SecurityIdentity identity(Account a) {
@@ -73,12 +150,16 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
                 .build();
     }
 
-    private static String sha256(String s) {
+    /** One digest per thread: looking the algorithm up cost more than hashing a password, on every request. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static String sha256(String s) {
+        return HexFormat.of().formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }
