@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Rendered charts, PDFs and the indicators JSON are cached per snapshot, but a cache hit still goes through the
- * access check and writes its audit record first; a new snapshot renders anew.
+ * Rendered charts, PDFs and JSON answers (pupils' grades and analytics, medal candidates, indicators) are cached
+ * per snapshot, but a cache hit still goes through the access check and writes its audit record first; a new
+ * snapshot renders anew.
  */
 @QuarkusTest
 @TestProfile(RenderCacheProfile.class)
@@ -69,7 +70,7 @@ class RenderCacheTest {
     }
 
     @Test
-    @Order(1)
+    @Order(0)
     void aHitIsStillCheckedAndAudited() throws Exception {
         cache.clear();
         double pngRenders = renders("student.dynamics.png");
@@ -111,21 +112,101 @@ class RenderCacheTest {
     }
 
     @Test
+    @Order(1)
+    void jsonAnswersAreCachedYetCheckedAndAuditedEveryTime() throws Exception {
+        cache.clear();
+        String analytics = pupil("analytics");
+        double renders = renders("student.analytics.json");
+        long allowed = audited("student.analytics", "ALLOWED");
+        long denied = audited("student.analytics", "DENIED");
+        byte[] miss = as("parent.premium").get(analytics).then().statusCode(200).contentType("application/json")
+                .header("Cache-Control", "private, no-store").extract().asByteArray();
+        byte[] hit = as("parent.premium").get(analytics).then().statusCode(200).contentType("application/json")
+                .header("Cache-Control", "private, no-store").extract().asByteArray();
+        byte[] staff = as("school").get(analytics).then().statusCode(200).extract().asByteArray();
+        assertThat(hit).isEqualTo(miss);
+        assertThat(staff).isEqualTo(miss);
+        assertThat(renders("student.analytics.json")).isEqualTo(renders + 1);
+        // a hit is no way around the access rules, and refusals are audited as before
+        as("parent.free").get(analytics).then().statusCode(403);
+        as("department").get(analytics).then().statusCode(403);
+        as("parent.free").get("/api/v1/students/" + Fixture.freeChild() + "/analytics").then().statusCode(402);
+        assertThat(audited("student.analytics", "ALLOWED")).isEqualTo(allowed + 3);
+        assertThat(audited("student.analytics", "DENIED")).isEqualTo(denied + 3);
+        // an uncached answer (what a service without the cache sends) is byte for byte the cached one
+        cache.clear();
+        byte[] uncached = as("parent.premium").get(analytics).then().statusCode(200).extract().asByteArray();
+        assertThat(uncached).isEqualTo(miss);
+        assertThat(renders("student.analytics.json")).isEqualTo(renders + 2);
+
+        // grades: keyed by the resolved year and language
+        String grades = pupil("grades");
+        double gradeRenders = renders("student.grades.json");
+        long gradeAudits = audited("student.grades", "ALLOWED");
+        String ru = as("parent.premium").get(grades).then().statusCode(200).extract().asString();
+        String year = as("parent.premium").get(grades).then().extract().path("academicYear");
+        String sameYear = as("parent.premium").queryParam("year", year).get(grades).then().statusCode(200)
+                .extract().asString();
+        assertThat(sameYear).isEqualTo(ru);
+        assertThat(renders("student.grades.json")).as("?year=<current> is the default's entry")
+                .isEqualTo(gradeRenders + 1);
+        String kk = as("parent.premium").queryParam("lang", "kk").get(grades).then().statusCode(200).extract()
+                .asString();
+        assertThat(kk).isNotEqualTo(ru).contains("Алгебра");
+        String older = as("parent.premium").queryParam("year", "2023-2024").get(grades).then().statusCode(200)
+                .extract().asString();
+        assertThat(older).contains("\"academicYear\":\"2023-2024\"");
+        assertThat(renders("student.grades.json")).isEqualTo(gradeRenders + 3);
+        assertThat(audited("student.grades", "ALLOWED")).isEqualTo(gradeAudits + 5);
+        cache.clear();
+        assertThat(as("parent.premium").queryParam("lang", "kk").get(grades).then().extract().asString()).isEqualTo(kk);
+
+        // medal candidates: the JSON, and the pupils named in each request's audit record
+        String medals = "/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates";
+        double medalRenders = renders("school.medal-candidates");
+        long medalAudits = audited("school.medal-candidates", "ALLOWED");
+        byte[] m1 = as("school").get(medals).then().statusCode(200).contentType("application/json").extract()
+                .asByteArray();
+        byte[] m2 = as("school").get(medals).then().statusCode(200).extract().asByteArray();
+        assertThat(m2).isEqualTo(m1);
+        String csv = as("school").header("Accept", "text/csv").get(medals).then().statusCode(200).extract().asString();
+        assertThat(csv).startsWith("student_id,");
+        as("parent.premium").get(medals).then().statusCode(403);
+        assertThat(renders("school.medal-candidates")).isEqualTo(medalRenders + 1);
+        assertThat(audited("school.medal-candidates", "ALLOWED")).isEqualTo(medalAudits + 3);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT DISTINCT student_ids FROM audit_log WHERE action = "
+                     + "'school.medal-candidates' AND outcome = 'ALLOWED'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isNotBlank();
+            assertThat(rs.next()).as("every record names the same pupils").isFalse();
+        }
+        as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    @Test
     @Order(2)
     void noAuditRecordNoCachedBytes() throws Exception {
         String png = pupil("charts/dynamics.png");
         String pdf = pupil("report.pdf");
         String medals = "/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates.pdf";
+        String medalsJson = "/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates";
+        String analytics = pupil("analytics");
+        String grades = pupil("grades");
         as("parent.premium").get(png).then().statusCode(200);
         as("parent.premium").get(pdf).then().statusCode(200);
         as("school").get(medals).then().statusCode(200);
+        as("school").get(medalsJson).then().statusCode(200);
+        as("parent.premium").get(analytics).then().statusCode(200);
+        as("parent.premium").get(grades).then().statusCode(200);
         long size = cache.size();
-        assertThat(size).isGreaterThanOrEqualTo(3);
+        assertThat(size).isGreaterThanOrEqualTo(6);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
             try {
                 for (String[] req : new String[][]{{"parent.premium", png}, {"parent.premium", pdf},
-                        {"school", medals}}) {
+                        {"school", medals}, {"school", medalsJson}, {"parent.premium", analytics},
+                        {"parent.premium", grades}}) {
                     as(req[0]).get(req[1]).then().statusCode(503)
                             .contentType("application/problem+json")
                             .body("type", equalTo("https://baga.kz/problems/audit-unavailable"));
@@ -171,6 +252,13 @@ class RenderCacheTest {
         byte[] oldDistrict = as("department").queryParam("term", 4).get(districtPdf).then().statusCode(200)
                 .extract().asByteArray();
         assertThat(Pdf.text(oldPdf)).contains(old.id());
+        String analyticsUrl = pupil("analytics");
+        String gradesUrl = pupil("grades");
+        String medalsUrl = "/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates";
+        String oldAnalytics = as("parent.premium").get(analyticsUrl).then().statusCode(200).extract().asString();
+        String oldGrades = as("parent.premium").get(gradesUrl).then().statusCode(200).extract().asString();
+        String oldMedals = as("school").get(medalsUrl).then().statusCode(200).extract().asString();
+        assertThat(oldAnalytics).contains("\"snapshotId\":\"" + old.id() + "\"");
 
         // commit a new snapshot the way the pipeline does (same data, new id)
         Path root = snapshots.root();
@@ -198,7 +286,17 @@ class RenderCacheTest {
                 .header("X-Baga-Snapshot", newId).extract().asByteArray();
         assertThat(newDistrict).isNotEqualTo(oldDistrict);
         assertThat(Pdf.text(newDistrict)).contains(newId);
+        // JSON answers: the new snapshot's (same data here, so equal but for the snapshot id), not the cached ones
+        double jsonRenders = renders("student.analytics.json");
+        String newAnalytics = as("parent.premium").get(analyticsUrl).then().statusCode(200)
+                .header("X-Baga-Snapshot", newId).extract().asString();
+        assertThat(newAnalytics).isEqualTo(oldAnalytics.replace(old.id(), newId));
+        assertThat(renders("student.analytics.json")).isEqualTo(jsonRenders + 1);
+        assertThat(as("parent.premium").get(gradesUrl).then().statusCode(200).header("X-Baga-Snapshot", newId)
+                .extract().asString()).isEqualTo(oldGrades.replace(old.id(), newId));
+        assertThat(as("school").get(medalsUrl).then().statusCode(200).header("X-Baga-Snapshot", newId)
+                .extract().asString()).isEqualTo(oldMedals.replace(old.id(), newId)).contains(newId);
         // the old snapshot's entries were dropped once the new one was served
-        assertThat(cache.size()).isEqualTo(3);
+        assertThat(cache.size()).isEqualTo(6);
     }
 }

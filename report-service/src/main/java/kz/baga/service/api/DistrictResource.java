@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.Authenticated;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -62,9 +60,6 @@ public class DistrictResource {
     @Inject
     RenderCache cache;
 
-    @Inject
-    ObjectMapper mapper;
-
     @Context
     HttpHeaders headers;
 
@@ -90,11 +85,7 @@ public class DistrictResource {
         byte[] json = cache.get(snap, "district.indicators.json", () -> {
             Views.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
                     s.year(), t, subj, g, l);
-            try {
-                return mapper.writeValueAsBytes(ind);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write the indicators as JSON: " + e.getMessage(), e);
-            }
+            return views.json(ind);
         }, id, s.year(), t, subj, g, l);
         return Response.ok(json, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, snap.id())
                 .build();

@@ -44,11 +44,11 @@ public class SchoolResource {
     @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
     public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year) {
         Access.SchoolScope s = access.school(id, "school.medal-candidates", year);
-        List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
-        access.auditSchoolRead(s, "school.medal-candidates", ids(list.stream().map(Views.Candidate::studentId).toList()));
+        Candidates cand = candidates(s, id);
+        access.auditSchoolRead(s, "school.medal-candidates", cand.studentIds());
         if (Csv.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();
-            for (Views.Candidate c : list) {
+            for (Views.Candidate c : cand.list()) {
                 rows.add(List.of(c.studentId(), nz(c.name()), nz(c.classLabel()), c.gradeLevel(), c.award(), c.status(),
                         nz(c.reasons())));
             }
@@ -57,9 +57,29 @@ public class SchoolResource {
             return Response.ok(csv, "text/csv; charset=UTF-8").header(StudentResource.SNAPSHOT_HEADER,
                     s.snapshot().id()).build();
         }
-        return Response.ok(Views.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
-                        "candidates", list), MediaType.APPLICATION_JSON)
+        return Response.ok(cand.json(), MediaType.APPLICATION_JSON)
                 .header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id()).build();
+    }
+
+    /**
+     * The school's candidates of the scope's year, per snapshot: the list, the pupils it names and its JSON. The
+     * caller writes the audit record (naming those pupils) on every request before anything is sent.
+     */
+    private Candidates candidates(Access.SchoolScope s, String id) {
+        return cache.get(s.snapshot(), "school.medal-candidates", () -> {
+            List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
+            return new Candidates(list, ids(list.stream().map(Views.Candidate::studentId).toList()),
+                    views.json(Views.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
+                            "candidates", list)));
+        }, id, s.year());
+    }
+
+    /** A school's medal candidates of one year as cached: the list (CSV), the pupils it names (audit), its JSON. */
+    record Candidates(List<Views.Candidate> list, String studentIds, byte[] json) implements RenderCache.Sized {
+        @Override
+        public long bytes() {
+            return 2L * json.length + studentIds.length(); // the list holds about what its JSON does
+        }
     }
 
     @GET
@@ -69,9 +89,9 @@ public class SchoolResource {
                                        @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
-        List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
-        access.auditSchoolRead(s, "school.medal-candidates.pdf",
-                ids(list.stream().map(Views.Candidate::studentId).toList()));
+        Candidates cand = candidates(s, id);
+        List<Views.Candidate> list = cand.list();
+        access.auditSchoolRead(s, "school.medal-candidates.pdf", cand.studentIds());
         Snapshot.School school = s.snapshot().schools().get(id);
         // audited above, before the cache is asked
         byte[] pdf = cache.get(s.snapshot(), "school.medal-candidates.pdf",

@@ -56,7 +56,10 @@ public class StudentResource {
                            @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.PupilScope s = access.pupil(id, "student.grades", false, year);
-        return ok(s, views.grades(s.snapshot(), s.school(), s.student(), id, s.year(), l), MediaType.APPLICATION_JSON);
+        // access checked and the audit record committed (access.pupil) before the cache is asked
+        byte[] json = cache.get(s.snapshot(), "student.grades.json",
+                () -> views.json(views.grades(s.snapshot(), s.school(), s.student(), id, s.year(), l)), id, s.year(), l);
+        return ok(s, json, MediaType.APPLICATION_JSON);
     }
 
     @GET
@@ -66,8 +69,10 @@ public class StudentResource {
                               @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.PupilScope s = access.pupil(id, "student.analytics", true, year);
-        return ok(s, views.analytics(s.snapshot(), s.school(), s.student(), id, s.year(), l),
-                MediaType.APPLICATION_JSON);
+        byte[] json = cache.get(s.snapshot(), "student.analytics.json",
+                () -> views.json(views.analytics(s.snapshot(), s.school(), s.student(), id, s.year(), l)),
+                id, s.year(), l);
+        return ok(s, json, MediaType.APPLICATION_JSON);
     }
 
     @GET

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.SchoolModel;
 import kz.baga.service.warehouse.SchoolModel.AnnualGrade;
@@ -22,6 +25,20 @@ import kz.baga.service.warehouse.Snapshot;
 /** Builds the JSON views from read models. No access checks here: callers pass an allowed scope. */
 @ApplicationScoped
 public class Views {
+
+    /** The application's mapper, the one Quarkus REST serialises entities with: cached JSON is byte-identical. */
+    @Inject
+    ObjectMapper mapper;
+
+    /** A view as the JSON bytes an endpoint would send (for answers kept in the render cache). */
+    public byte[] json(Object view) {
+        try {
+            return mapper.writeValueAsBytes(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + view.getClass().getSimpleName() + " as JSON: "
+                    + e.getMessage(), e);
+        }
+    }
 
     public record TermMark(int term, int mark, BigDecimal totalPct, String markSource, Integer computedMark) {
     }

@@ -1,12 +1,15 @@
 package kz.baga.service.render;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -18,8 +21,9 @@ import kz.baga.service.warehouse.SnapshotRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Rendered answers (chart PNG/SVG, PDFs, the district indicators JSON) by snapshot id, what they show and every
- * parameter that changes their bytes (resolved year, term, subject, size, language). A snapshot is immutable, so
+ * Rendered answers (chart PNG/SVG, PDFs, the JSON of pupils' grades and analytics, medal candidates and district
+ * indicators) by snapshot id, what they show and every parameter that changes their bytes (resolved year, term,
+ * subject, size, language). A snapshot is immutable, so
  * an entry is valid as long as its snapshot is served; a new snapshot id simply misses, and the entries of older
  * snapshots are dropped once a request of the new current snapshot comes by (and are bounded meanwhile).
  *
@@ -44,8 +48,14 @@ public class RenderCache {
     @Inject
     SnapshotRegistry snapshots;
 
-    private AsyncCache<String, byte[]> cache;
+    /** A cached value that is not plain bytes says how many bytes it holds (for the bound). */
+    public interface Sized {
+        long bytes();
+    }
+
+    private AsyncCache<String, Object> cache;
     private volatile String purgedFor;
+    private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -55,7 +65,8 @@ public class RenderCache {
         }
         cache = Caffeine.newBuilder()
                 .maximumWeight(max)
-                .weigher((String k, byte[] v) -> k.length() + v.length + 64)
+                .weigher((String k, Object v) -> (int) Math.min(Integer.MAX_VALUE, k.length() + 64
+                        + (v instanceof byte[] b ? b.length : v instanceof Sized z ? z.bytes() : 1024)))
                 .expireAfterAccess(expireAfterAccess)
                 .recordStats()
                 .buildAsync();
@@ -63,32 +74,36 @@ public class RenderCache {
     }
 
     /**
-     * The bytes for {@code kind} of {@code snapshot} with the given key parts, rendered by {@code render} on a
-     * miss (on the calling thread). Exceptions of the render are rethrown as they are and nothing is kept.
+     * The answer for {@code kind} of {@code snapshot} with the given key parts (bytes, or a {@link Sized} value),
+     * rendered by {@code render} on a miss (on the calling thread). Exceptions of the render are rethrown as they
+     * are and nothing is kept. One kind always caches one type.
      */
-    public byte[] get(Snapshot snapshot, String kind, Supplier<byte[]> render, Object... keyParts) {
+    @SuppressWarnings("unchecked")
+    public <T> T get(Snapshot snapshot, String kind, Supplier<T> render, Object... keyParts) {
         if (cache == null) {
             return render.get();
         }
         purgeOlderSnapshots(snapshot);
         String key = key(snapshot.id(), kind, keyParts);
-        CompletableFuture<byte[]> mine = new CompletableFuture<>();
-        CompletableFuture<byte[]> existing = cache.asMap().putIfAbsent(key, mine);
+        CompletableFuture<Object> mine = new CompletableFuture<>();
+        CompletableFuture<Object> existing = cache.asMap().putIfAbsent(key, mine);
+        Counter[] count = counters.computeIfAbsent(kind, k -> new Counter[]{
+                registry.counter("baga.rendered.renders", "kind", k), registry.counter("baga.rendered.hits", "kind", k)});
         if (existing == null) {
-            registry.counter("baga.rendered.renders", "kind", kind).increment();
+            count[0].increment();
             try {
-                byte[] bytes = render.get();
-                mine.complete(bytes);
-                return bytes;
+                T value = render.get();
+                mine.complete(value);
+                return value;
             } catch (RuntimeException | Error e) {
                 mine.completeExceptionally(e); // Caffeine drops failed futures
                 cache.asMap().remove(key, mine);
                 throw e;
             }
         }
-        registry.counter("baga.rendered.hits", "kind", kind).increment();
+        count[1].increment();
         try {
-            return existing.get();
+            return (T) existing.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a render", e);
