@@ -137,20 +137,48 @@ public class AuditWriter {
         }
     }
 
-    /** SHA-256 over the previous hash and every field, each length-prefixed so no two records collide. */
+    /**
+     * SHA-256 over the previous hash and every field, each length-prefixed so no two records collide: the UTF-8 of
+     * {@code len:value|} per field, {@code len} counting UTF-16 units and null written as U+2400. The bytes are fed
+     * to the digest field by field rather than built as one string first: the same bytes (records already stored
+     * verify unchanged, see AuditHashTest), but building, inflating and encoding that string was 18% of the
+     * service's allocation at 50 connections.
+     */
     public static String hash(AuditEntry e) {
-        StringBuilder b = new StringBuilder();
-        for (Object v : new Object[]{e.prevHash(), e.id(), e.at().toString(), e.username(), e.role(), e.action(),
-                e.endpoint(), e.studentIds(), e.schoolId(), e.districtId(), e.clientAddr(), e.outcome(),
-                e.detail()}) {
-            String s = v == null ? "\u2400" : v.toString();
-            b.append(s.length()).append(':').append(s).append('|');
+        MessageDigest d = SHA256.get();
+        field(d, e.prevHash());
+        field(d, Long.toString(e.id()));
+        field(d, e.at().toString());
+        field(d, e.username());
+        field(d, e.role());
+        field(d, e.action());
+        field(d, e.endpoint());
+        field(d, e.studentIds());
+        field(d, e.schoolId());
+        field(d, e.districtId());
+        field(d, e.clientAddr());
+        field(d, e.outcome());
+        field(d, e.detail());
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static final byte[] NULL = "\u2400".getBytes(StandardCharsets.UTF_8);
+
+    private static void field(MessageDigest d, String s) {
+        int length = s == null ? 1 : s.length();
+        for (char c : Integer.toString(length).toCharArray()) {
+            d.update((byte) c);
         }
+        d.update((byte) ':');
+        d.update(s == null ? NULL : s.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) '|');
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
-    }
+    });
 }
