@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Reads the service's Prometheus text (stdin) and prints one line: the audit group commit's batches and the
-render cache's hits and misses (run.sh, after each phase)."""
+"""Reads the service's Prometheus text (stdin) and prints one line: the audit group commit's batches, the
+render cache's hits and misses, the parent-access cache's hits and misses and the bcrypt checks (run.sh, after
+each phase)."""
 import re
 import sys
 
@@ -22,5 +23,11 @@ s = total("baga_audit_batch_size_sum")
 mx = max([v for (k, _), v in values.items() if k == "baga_audit_batch_size_max"] or [0])
 hit = total("baga_rendered_hits_total")
 miss = total("baga_rendered_renders_total")
-print(f"audit records {s:.0f} in {n:.0f} transactions (mean batch {s / n if n else 0:.1f}, largest in the last "
-      f"minutes {mx:.0f}); render cache hits {hit:.0f}, renders {miss:.0f}")
+line = (f"audit records {s:.0f} in {n:.0f} transactions (mean batch {s / n if n else 0:.1f}, largest in the last "
+        f"minutes {mx:.0f}); render cache hits {hit:.0f}, renders {miss:.0f}")
+p_hit = total("cache_gets_total", 'cache="baga.parent-access",result="hit"')
+p_miss = total("cache_gets_total", 'cache="baga.parent-access",result="miss"')
+bcrypt = total("baga_auth_bcrypt_checks_total")
+rechecks = total("baga_auth_rechecks_total")
+print(f"{line}; parent-access cache hits {p_hit:.0f}, misses {p_miss:.0f}; bcrypt checks {bcrypt:.0f}, "
+      f"logins re-checked without bcrypt {rechecks:.0f}")
