@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -28,6 +27,7 @@ import kz.baga.jobs.ingest.NumberedCsv;
 import kz.baga.jobs.ingest.ReferenceData;
 import kz.baga.jobs.ingest.StudentIds;
 import kz.baga.jobs.marks.AnnualGrades;
+import kz.baga.jobs.marks.EventTotals;
 import kz.baga.jobs.marks.Gaps;
 import kz.baga.jobs.marks.Placement;
 import kz.baga.jobs.marks.TermGrades;
@@ -128,7 +128,10 @@ public final class Pipeline {
             ref.directory().count();
             progress("  reference files loaded");
             Dataset<Row> events = EventSources.read(spark, input);
-            EventValidator.validate(events, ref, rules).write().mode("overwrite").parquet(staged);
+            // Staged rows are read back once or twice: plain encoding writes faster than trying dictionaries on
+            // columns that are mostly unique (event ids, raw lines), and the files are deleted after the run.
+            EventValidator.validate(events, ref, rules).write().option("parquet.enable.dictionary", "false")
+                    .mode("overwrite").parquet(staged);
             progress("  events parsed and validated");
             write(Table.STUDENT_DIRECTORY, ref.directory());
             write(Table.SCHOOLS, ref.schools().coalesce(1));
@@ -150,29 +153,27 @@ public final class Pipeline {
         write(Table.REJECTED_EVENTS, rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
 
         Dataset<Row> accepted = validated.where(col("reason").isNull());
-        // Duplicates are rare: find their keys with a key-only aggregation, and shuffle only those rows. The
-        // aggregation runs over a 64-bit hash of the key first (fixed-width rows: far cheaper to hash, shuffle and
-        // group than the strings), then over the exact keys of only the rows whose hash repeats; a hash collision
-        // just makes one more candidate, which the exact step drops.
-        Column keyHash = xxhash64(col("source"), col("event_id"));
-        Dataset<Row> repeatedHashes = accepted.select(keyHash.as("key_hash")).groupBy("key_hash").count()
-                .where(col("count").gt(1)).select("key_hash");
-        Dataset<Row> dupKeys = accepted.join(repeatedHashes, keyHash.equalTo(col("key_hash")), "left_semi")
-                .groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
+        // Duplicates are rare: find them by the 64-bit hash of (source, event_id) that validation stored — one
+        // fixed-width column to read, group and look up. Only the rows whose hash repeats are candidates, and of
+        // those only the columns that pick the surviving copy or describe it are read; a hash collision just makes
+        // one more candidate, which keeps its single copy. The copies that lose are then left out of grade_events
+        // by their (hash, file, line), so the one full pass over the staged rows is the write itself.
+        Dataset<Row> repeatedHashes = accepted.groupBy("key_hash").count().where(col("count").gt(1))
+                .select("key_hash").persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> candidates = accepted.select("key_hash", "source", "event_id", "recorded_at", "file", "line",
+                        "student_id", "subject_code", "academic_year", "term", "score", "school_id", "class_label")
+                .join(broadcast(repeatedHashes), "key_hash", "left_semi")
+                .withColumn("rn", row_number().over(Window.partitionBy("source", "event_id")
+                        .orderBy(col("recorded_at").desc_nulls_last(), col("file").desc(), col("line").desc())))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> losers = candidates.where(col("rn").gt(1)).select("key_hash", "file", "line");
+        Dataset<Row> winners = candidates.where(col("rn").equalTo(1));
+        Dataset<Row> dupKeys = candidates.groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
                 .where(col("copies").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
         long dupKeyCount = dupKeys.count();
-        Dataset<Row> deduped;
-        Dataset<Row> duplicateFindings;
-        if (dupKeyCount == 0) {
-            deduped = accepted;
-            duplicateFindings = null;
-        } else {
-            Dataset<Row> dupRows = accepted.join(broadcast(dupKeys), new String[] {"source", "event_id"}, "left_semi");
-            Dataset<Row> ranked = dupRows.withColumn("rn", row_number().over(Window.partitionBy("source", "event_id")
-                    .orderBy(col("recorded_at").desc_nulls_last(), col("file").desc(), col("line").desc())));
-            Dataset<Row> winners = ranked.where(col("rn").equalTo(1)).drop("rn");
-            deduped = accepted.join(broadcast(dupKeys), new String[] {"source", "event_id"}, "left_anti")
-                    .unionByName(winners);
+        Dataset<Row> deduped = accepted.join(broadcast(losers), new String[] {"key_hash", "file", "line"}, "left_anti");
+        Dataset<Row> duplicateFindings = null;
+        if (dupKeyCount > 0) {
             duplicateFindings = winners.join(broadcast(dupKeys), new String[] {"source", "event_id"})
                     .select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
                             lit("DUPLICATE").as("issue"),
@@ -208,14 +209,18 @@ public final class Pipeline {
         Dataset<Row> events = spark.read().parquet(store.tablePath(id, Table.GRADE_EVENTS).toString());
         Dataset<Row> directory = spark.read().parquet(store.tablePath(id, Table.STUDENT_DIRECTORY).toString());
         Dataset<Row> subjects = ref.subjects();
+        // One grouping of the assessment events feeds both the term marks and the dynamics.
+        Dataset<Row> totals = EventTotals.of(events, rules).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> placement = Placement.of(events, directory).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> computed = TermGrades.computed(events, subjects, rules);
-        Dataset<Row> imported = TermGrades.certified(events, "TERM", "student_id", "subject_code", "academic_year", "term");
+        Dataset<Row> computed = TermGrades.fromTotals(totals, subjects, rules);
+        // TERM, YEAR and EXAM marks in one pass too (few rows: kept for the annual marks).
+        Dataset<Row> certified = TermGrades.certifiedAll(events).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> imported = TermGrades.ofKind(certified, "TERM");
         Dataset<Row> termFull = TermGrades.build(computed, imported, placement).persist(StorageLevel.MEMORY_AND_DISK());
         write(Table.TERM_GRADES, TermGrades.table(termFull));
         Dataset<Row> termGrades = spark.read().parquet(store.tablePath(id, Table.TERM_GRADES).toString())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> annualFull = AnnualGrades.build(termGrades, events, placement, rules)
+        Dataset<Row> annualFull = AnnualGrades.fromCertified(termGrades, certified, placement, rules)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         write(Table.ANNUAL_GRADES, AnnualGrades.table(annualFull));
         Dataset<Row> annual = spark.read().parquet(store.tablePath(id, Table.ANNUAL_GRADES).toString())
@@ -233,8 +238,8 @@ public final class Pipeline {
         // ---------------------------------------------------------------- metrics
         t = System.nanoTime();
         progress("metrics: rankings, dynamics, medals, indicators");
-        write(Table.CLASS_RANKINGS, ClassRankings.build(termGrades, annual));
-        write(Table.GRADE_DYNAMICS, GradeDynamics.build(events, placement, rules));
+        write(Table.CLASS_RANKINGS, ClassRankings.build(termGrades, annualFull));
+        write(Table.GRADE_DYNAMICS, GradeDynamics.fromTotals(totals, placement));
         Dataset<Row> gapRows = spark.read().parquet(store.tablePath(id, Table.RECONCILIATION).toString())
                 .where(col("issue").equalTo("GAP"));
         write(Table.MEDAL_ELIGIBILITY, MedalEligibility.build(directory, termGrades, annual, gapRows, subjects, rules));

@@ -5,11 +5,14 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
+import java.time.MonthDay;
 import java.util.ArrayList;
 import java.util.List;
 import kz.baga.jobs.rules.Rules;
@@ -99,8 +102,12 @@ public final class EventValidator {
             missingNames.add(when(col(f).isNull(), lit(f.replace("_raw", ""))));
             anyMissing = anyMissing.or(col(f).isNull());
         }
-        Column start = to_date(concat(col("year_start").cast("string"), lit("-" + rules.yearStart())));
-        Column end = to_date(concat(col("year_end").cast("string"), lit("-" + rules.yearEnd())));
+        // The year's first and last day from the integer years (no per-row string building and date parsing);
+        // only reached for well-formed years, since BAD_YEAR is checked first.
+        MonthDay firstDay = MonthDay.parse("--" + rules.yearStart());
+        MonthDay lastDay = MonthDay.parse("--" + rules.yearEnd());
+        Column start = make_date(col("year_start"), lit(firstDay.getMonthValue()), lit(firstDay.getDayOfMonth()));
+        Column end = make_date(col("year_end"), lit(lastDay.getMonthValue()), lit(lastDay.getDayOfMonth()));
         Column isFo = kind.equalTo("FO");
         Column isCertified = kind.isin(CERTIFIED_KINDS.toArray());
         Column halfYearTerm = col("ref_assessment").equalTo("HALF_YEAR")
@@ -113,7 +120,11 @@ public final class EventValidator {
                 new Check(anyMissing, "MISSING_FIELD",
                         concat(lit("empty: "), concat_ws(",", missingNames.toArray(Column[]::new)))),
                 new Check(col("iin_problem").isNotNull(), "BAD_IIN", col("iin_problem")),
-                new Check(col("academic_year").rlike("^[0-9]{4}-[0-9]{4}$").equalTo(false)
+                // YYYY-YYYY, consecutive: the same as matching ^[0-9]{4}-[0-9]{4}$ (fields are trimmed, and a sign
+                // or a blank inside four characters leaves a number below 1000), without a regular expression.
+                new Check(length(col("academic_year")).notEqual(9)
+                        .or(substring(col("academic_year"), 5, 1).notEqual("-"))
+                        .or(col("year_start").between(1000, 9998).equalTo(false))
                         .or(col("year_end").minus(col("year_start")).notEqual(1)), "BAD_YEAR",
                         concat(lit("academic_year '"), col("academic_year"), lit("' is not YYYY-YYYY"))),
                 new Check(kind.isin(KINDS.toArray()).equalTo(false), "BAD_KIND",
@@ -179,6 +190,8 @@ public final class EventValidator {
                 col("recorded_at"),
                 col("source"),
                 col("event_id"),
+                // The duplicate search groups this 64-bit hash, not the two strings.
+                xxhash64(col("source"), col("event_id")).as("key_hash"),
                 col("school_id"),
                 col("class_i").as("class_label"),
                 grade.as("grade_level"),

@@ -1,5 +1,6 @@
 package kz.baga.jobs.marks;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -27,11 +28,19 @@ public final class AnnualGrades {
     }
 
     public static Dataset<Row> build(Dataset<Row> termGrades, Dataset<Row> events, Dataset<Row> placement, Rules rules) {
+        return fromCertified(termGrades, TermGrades.certifiedAll(events), placement, rules);
+    }
+
+    /** {@link #build} from the certified marks already taken out of the events by {@link TermGrades#certifiedAll}. */
+    public static Dataset<Row> fromCertified(Dataset<Row> termGrades, Dataset<Row> certifiedAll, Dataset<Row> placement,
+                                             Rules rules) {
         Dataset<Row> computed = termGrades.groupBy("student_id", "subject_code", "academic_year")
-                .agg(sum("mark").cast("int").as("term_sum"), count("mark").cast("int").as("term_count"))
+                .agg(sum("mark").cast("int").as("term_sum"), count("mark").cast("int").as("term_count"),
+                        // the mean of the term totals, for the class rankings' tie-break on the year
+                        avg("total_pct").as("year_pct"))
                 .withColumn("computed_mark", expr("(2 * term_sum + term_count) div (2 * term_count)").cast("int"));
-        Dataset<Row> imported = TermGrades.certified(events, "YEAR", "student_id", "subject_code", "academic_year");
-        Dataset<Row> exams = TermGrades.certified(events, "EXAM", "student_id", "subject_code", "academic_year")
+        Dataset<Row> imported = TermGrades.ofKind(certifiedAll, "YEAR");
+        Dataset<Row> exams = TermGrades.ofKind(certifiedAll, "EXAM")
                 .select(col("student_id").as("e_student"), col("subject_code").as("e_subject"),
                         col("academic_year").as("e_year"), col("imported_mark").as("exam_mark"));
 

@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import kz.baga.contract.Table;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
@@ -49,31 +48,25 @@ public final class TermGrades {
 
     /** Computed term totals per (student, subject, year, term) from assessments; mark in {@code computed_mark}. */
     public static Dataset<Row> computed(Dataset<Row> events, Dataset<Row> subjects, Rules rules) {
+        return fromTotals(EventTotals.of(events, rules), subjects, rules);
+    }
+
+    /** {@link #computed} from the shared per-period totals of {@link EventTotals}. */
+    public static Dataset<Row> fromTotals(Dataset<Row> totals, Dataset<Row> subjects, Rules rules) {
         Dataset<Row> marked = broadcast(subjects.where(col("assessment").notEqual("PASS_FAIL")).select("subject_code"));
-        Dataset<Row> assess = events.where(col("kind").isin("FO", "SOR", "SOCH")).join(marked, "subject_code");
-        // Per-event sums in 64-bit integers (scores have two decimals, so ×100 is exact); the wide decimal
-        // arithmetic below runs once per term, not once per event.
-        Column points = col("score").multiply(100).cast("bigint");
-        Column maxima = col("max_score").multiply(100).cast("bigint");
-        // Averaged СОР (a policy alternative): each work's ratio scaled by 10^12, i.e. exact to 1e-12.
-        BigInteger scale = BigInteger.TEN.pow(12);
-        Column sorN = rules.sorPooled()
-                ? sum(when(col("kind").equalTo("SOR"), points))
-                : sum(when(col("kind").equalTo("SOR"), points.cast(D38).multiply(lit(new BigDecimal(scale))).cast(D38)
-                        .divide(maxima.cast(D38)).cast(D38)));
-        Column sorD = rules.sorPooled()
-                ? sum(when(col("kind").equalTo("SOR"), maxima))
-                : count(when(col("kind").equalTo("SOR"), lit(1))).multiply(lit(new BigDecimal(scale))).cast(D38);
-        Dataset<Row> agg = assess.groupBy("student_id", "subject_code", "academic_year", "term").agg(
-                sum(when(col("kind").equalTo("FO"), points)).cast(D38).as("fo_n"),
-                sum(when(col("kind").equalTo("FO"), maxima)).cast(D38).as("fo_d"),
-                count(when(col("kind").equalTo("FO"), lit(1))).cast("int").as("fo_count"),
-                sorN.cast(D38).as("sor_n"),
-                sorD.cast(D38).as("sor_d"),
-                count(when(col("kind").equalTo("SOR"), lit(1))).cast("int").as("sor_count"),
-                sum(when(col("kind").equalTo("SOCH"), points)).cast(D38).as("soch_n"),
-                sum(when(col("kind").equalTo("SOCH"), maxima)).cast(D38).as("soch_d"),
-                count(when(col("kind").equalTo("SOCH"), lit(1))).cast("int").as("soch_count"));
+        // Per-event sums were taken in 64-bit integers (scores have two decimals, so ×100 is exact); the wide
+        // decimal arithmetic below runs once per term, not once per event.
+        Dataset<Row> agg = totals.join(marked, "subject_code")
+                .groupBy("student_id", "subject_code", "academic_year", "term").agg(
+                        sum("fo_n").cast(D38).as("fo_n"),
+                        sum("fo_d").cast(D38).as("fo_d"),
+                        sum("fo_count").cast("int").as("fo_count"),
+                        sum("sor_n").cast(D38).as("sor_n"),
+                        sum("sor_d").cast(D38).as("sor_d"),
+                        sum("sor_count").cast("int").as("sor_count"),
+                        sum("soch_n").cast(D38).as("soch_n"),
+                        sum("soch_d").cast(D38).as("soch_d"),
+                        sum("soch_count").cast("int").as("soch_count"));
 
         Column hasSoch = col("soch_count").gt(0);
         Column wF = weight(rules, "FO", hasSoch, col("fo_count"));
@@ -153,9 +146,28 @@ public final class TermGrades {
      * {@code marks} lists every distinct value with its source so disagreements can be reported.
      */
     public static Dataset<Row> certified(Dataset<Row> events, String kind, String... key) {
+        return latestMarks(events.where(col("kind").equalTo(kind)), key);
+    }
+
+    /**
+     * Every certified mark ({@code TERM}, {@code YEAR}, {@code EXAM}) in one pass over the events, keyed by
+     * {@code kind}, pupil, subject, year and {@code term} (0 for the year's marks); {@link #ofKind} takes one kind out.
+     */
+    public static Dataset<Row> certifiedAll(Dataset<Row> events) {
+        return latestMarks(events.where(col("kind").isin("TERM", "YEAR", "EXAM"))
+                        .withColumn("term", when(col("kind").equalTo("TERM"), col("term")).otherwise(lit(0))),
+                "kind", "student_id", "subject_code", "academic_year", "term");
+    }
+
+    /** The marks of one kind from {@link #certifiedAll}, without {@code kind} (and {@code term} unless TERM). */
+    public static Dataset<Row> ofKind(Dataset<Row> certifiedAll, String kind) {
+        Dataset<Row> rows = certifiedAll.where(col("kind").equalTo(kind)).drop("kind");
+        return kind.equals("TERM") ? rows : rows.drop("term");
+    }
+
+    private static Dataset<Row> latestMarks(Dataset<Row> events, String... key) {
         Column[] keys = java.util.Arrays.stream(key).map(k -> col(k)).toArray(Column[]::new);
-        return events.where(col("kind").equalTo(kind))
-                .groupBy(keys)
+        return events.groupBy(keys)
                 .agg(max(struct(coalesce(col("recorded_at"), col("event_date").cast("timestamp")).as("t"),
                                 col("source"), col("event_id"), col("score").cast("int").as("mark"))).as("latest"),
                         sort_array(collect_set(concat(col("source"), lit("="), col("score").cast("int").cast("string"))))

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import kz.baga.contract.Table;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -38,10 +39,15 @@ public final class ClassRankings {
                 .groupBy("student_id", "academic_year", "term", "school_id", "class_label", "grade_level")
                 .agg(avg("avg_mark").as("avg_mark"), avg("avg_pct").as("avg_pct"))
                 .withColumn("subject_code", lit(ALL));
-        Dataset<Row> yearPct = termGrades.groupBy("student_id", "subject_code", "academic_year")
-                .agg(avg("total_pct").as("year_pct"));
-        Dataset<Row> yearSubject = annualGrades.where(col("class_label").isNotNull())
-                .join(yearPct, new String[] {"student_id", "subject_code", "academic_year"}, "left")
+        // The annual marks as the pipeline builds them carry the mean of the year's term totals already (taken in
+        // the same grouping as the annual mark); the table as written does not, so then it is taken here.
+        Dataset<Row> yearSubject = annualGrades.where(col("class_label").isNotNull());
+        if (!List.of(annualGrades.columns()).contains("year_pct")) {
+            yearSubject = yearSubject.join(termGrades.groupBy("student_id", "subject_code", "academic_year")
+                    .agg(avg("total_pct").as("year_pct")), new String[] {"student_id", "subject_code", "academic_year"},
+                    "left");
+        }
+        yearSubject = yearSubject
                 .select(col("student_id"), col("academic_year"), lit(0).as("term"), col("subject_code"),
                         col("school_id"), col("class_label"), col("grade_level"),
                         col("mark").cast("decimal(9,4)").as("avg_mark"), col("year_pct").as("avg_pct"));

@@ -2,10 +2,11 @@ package kz.baga.jobs.metrics;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.sum;
 
 import kz.baga.contract.Table;
+import kz.baga.jobs.marks.EventTotals;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,6 +17,10 @@ import org.apache.spark.sql.expressions.Window;
  * Grade dynamics: per pupil, subject and period (a calendar month by default; {@code week} in the rules gives
  * ISO weeks starting on Monday), the pupil's mean percentage over their ФО/СОР/СОЧ works in that period, and
  * the class's: the mean of its pupils' means (each pupil counts once, however many works they wrote).
+ *
+ * <p>Each work's percentage is taken to 10 decimals (half-up) and summed exactly; the pupil's mean is that sum
+ * over the count rounded half-up to 4 decimals once. Not a threshold quantity, but deterministic: integer sums do
+ * not depend on the order Spark merges partial aggregates in.
  */
 public final class GradeDynamics {
 
@@ -23,11 +28,19 @@ public final class GradeDynamics {
     }
 
     public static Dataset<Row> build(Dataset<Row> events, Dataset<Row> placement, Rules rules) {
-        Dataset<Row> pupil = events.where(col("kind").isin("FO", "SOR", "SOCH"))
-                .withColumn("period_start", date_trunc(rules.dynamicsPeriod(), col("event_date")).cast("date"))
-                .withColumn("pct", col("score").multiply(100).divide(col("max_score")))
+        return fromTotals(EventTotals.of(events, rules), placement);
+    }
+
+    /** From {@link EventTotals}' per-period rows (already bucketed by the rules' period). */
+    public static Dataset<Row> fromTotals(Dataset<Row> totals, Dataset<Row> placement) {
+        long perUnit = EventTotals.PCT_SCALE / 10_000;   // the sum's units per 0.0001 %: 10¹⁰ / 10⁴
+        Dataset<Row> pupil = totals.where(col("pct_count").gt(0))
                 .groupBy("student_id", "subject_code", "academic_year", "period_start")
-                .agg(avg("pct").cast("decimal(9,4)").as("avg_pct"), count("pct").cast("int").as("events"))
+                .agg(sum("pct_sum").as("pct_sum"), sum("pct_count").as("events"))
+                // (2·Σ + n·10⁶) div (2·n·10⁶) = Σ/(n·10¹⁰) in units of 0.0001, half-up.
+                .withColumn("avg_pct", expr("cast((2 * pct_sum + events * " + perUnit + ") div (2 * events * " + perUnit
+                        + ") as decimal(18,0)) * 0.0001BD").cast("decimal(9,4)"))
+                .withColumn("events", col("events").cast("int"))
                 .join(placement.drop("grade_level"), new String[] {"student_id", "academic_year"});
         return pupil.withColumn("class_avg_pct", avg("avg_pct")
                         .over(Window.partitionBy("school_id", "class_label", "subject_code", "academic_year",

@@ -62,4 +62,26 @@ class GradeDynamicsTest extends SparkTestBase {
                 row("B", "MATH", "2025-09-08", dec("100.0000"), dec("100.0000"), 1, "S1", "10А"),
                 row("C", "MATH", "2025-09-08", dec("83.3333"), dec("83.3333"), 1, "S1", "10Б"));
     }
+
+    @Test
+    void meanIsRoundedHalfUpOnceAndLargeScoresStayExact() {
+        Dataset<Row> events = events(
+                // 1/128 = 0.78125 % → 0.7813 (half-up; half-even would give 0.7812)
+                event("D", "MATH", 1, "SOR", "1", "128").date("2025-09-02"),
+                // 1/3 and 2/3: 33.33…% + 66.66…% → the mean is exactly 50, not 49.9999
+                event("E", "MATH", 1, "FO", "1", "3").date("2025-09-02"),
+                event("E", "MATH", 1, "FO", "2", "3").date("2025-09-03"),
+                // 100 % and 1/128: (100 + 0.78125) / 2 = 50.390625 → 50.3906
+                event("F", "MATH", 1, "SOCH", "25", "25").date("2025-09-02"),
+                event("F", "MATH", 1, "SOR", "1", "128").date("2025-09-09"),
+                // scores beyond 64-bit products (×10¹²) take the wide path: 123456.78 / 250000 = 49.382712 %
+                event("G", "MATH", 1, "SOR", "123456.78", "250000").date("2025-09-02"));
+        Dataset<Row> placement = df("student_id string, academic_year string, school_id string, class_label string,"
+                        + " grade_level int",
+                row("D", Y, "S1", "5А", 5), row("E", Y, "S1", "5Б", 5), row("F", Y, "S1", "5В", 5),
+                row("G", Y, "S1", "5Г", 5));
+        assertThat(rows(GradeDynamics.build(events, placement, Rules.defaults()), "student_id", "avg_pct", "events"))
+                .containsExactly(row("D", dec("0.7813"), 1), row("E", dec("50.0000"), 2), row("F", dec("50.3906"), 2),
+                        row("G", dec("49.3827"), 1));
+    }
 }
