@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import kz.baga.contract.Table;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
@@ -36,8 +37,10 @@ public final class AnnualGrades {
                                              Rules rules) {
         Dataset<Row> computed = termGrades.groupBy("student_id", "subject_code", "academic_year")
                 .agg(sum("mark").cast("int").as("term_sum"), count("mark").cast("int").as("term_count"),
-                        // the mean of the term totals, for the class rankings' tie-break on the year
-                        avg("total_pct").as("year_pct"))
+                        // the mean of the term totals, for the class rankings' tie-break on the year (term
+                        // marks without totals, e.g. only certified ones, have none)
+                        (List.of(termGrades.columns()).contains("total_pct") ? avg("total_pct")
+                                : lit(null).cast("decimal(13,8)")).as("year_pct"))
                 .withColumn("computed_mark", expr("(2 * term_sum + term_count) div (2 * term_count)").cast("int"));
         Dataset<Row> imported = TermGrades.ofKind(certifiedAll, "YEAR");
         Dataset<Row> exams = TermGrades.ofKind(certifiedAll, "EXAM")
