@@ -4,9 +4,7 @@ import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -263,12 +261,7 @@ class RenderCacheTest {
         // commit a new snapshot the way the pipeline does (same data, new id)
         Path root = snapshots.root();
         String newId = old.id() + "-r";
-        TestDatabase.copy(old.dir(), root.resolve("snapshots").resolve(newId));
-        Path manifest = root.resolve("snapshots").resolve(newId).resolve("manifest.json");
-        Files.writeString(manifest, Files.readString(manifest).replace(old.id(), newId));
-        Path tmp = root.resolve("CURRENT.tmp");
-        Files.writeString(tmp, newId + "\n");
-        Files.move(tmp, root.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        TestDatabase.commitCopy(root, old.dir(), old.id(), newId);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (Instant.now().isBefore(deadline) && !newId.equals(snapshots.require().id())) {
             Thread.sleep(100);

@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,12 +89,7 @@ class ReportJobsThresholdTest {
 
             // the pipeline commits a new snapshot while the job waits
             Path root = registry.root();
-            TestDatabase.copy(old.dir(), root.resolve("snapshots").resolve(newId));
-            Path manifest = root.resolve("snapshots").resolve(newId).resolve("manifest.json");
-            Files.writeString(manifest, Files.readString(manifest).replace(old.id(), newId));
-            Path tmp = root.resolve("CURRENT.tmp");
-            Files.writeString(tmp, newId + "\n");
-            Files.move(tmp, root.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TestDatabase.commitCopy(root, old.dir(), old.id(), newId);
             waitFor(() -> newId.equals(registry.require().id()));
         } finally {
             gate.countDown();

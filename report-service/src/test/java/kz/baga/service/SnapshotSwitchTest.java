@@ -3,9 +3,7 @@ package kz.baga.service;
 import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -34,12 +32,7 @@ class SnapshotSwitchTest {
         // commit a "new" snapshot the way the pipeline does: write the folder, then replace CURRENT atomically
         Path root = registry.root();
         String newId = old.id() + "-next";
-        TestDatabase.copy(old.dir(), root.resolve("snapshots").resolve(newId));
-        Path manifest = root.resolve("snapshots").resolve(newId).resolve("manifest.json");
-        Files.writeString(manifest, Files.readString(manifest).replace(old.id(), newId));
-        Path tmp = root.resolve("CURRENT.tmp");
-        Files.writeString(tmp, newId + "\n");
-        Files.move(tmp, root.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        TestDatabase.commitCopy(root, old.dir(), old.id(), newId);
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         String served = old.id();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -57,6 +58,21 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         cfg.put("baga.warehouse.poll", "1s");
         cfg.put("baga.demo", "true");
         return cfg;
+    }
+
+    /**
+     * Commits a copy of snapshot {@code oldId} (folder {@code oldDir}) as {@code newId} the way the pipeline does:
+     * the folder written completely (its manifest naming the new id), then {@code CURRENT} replaced atomically.
+     */
+    static void commitCopy(Path warehouse, Path oldDir, String oldId, String newId) throws IOException {
+        Path dir = warehouse.resolve("snapshots").resolve(newId);
+        copy(oldDir, dir);
+        Path manifest = dir.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace(oldId, newId));
+        Path tmp = warehouse.resolve("CURRENT.tmp");
+        Files.writeString(tmp, newId + "\n");
+        Files.move(tmp, warehouse.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     static void copy(Path from, Path to) throws IOException {

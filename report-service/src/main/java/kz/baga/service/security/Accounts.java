@@ -223,30 +223,26 @@ public class Accounts {
 
     @Transactional
     public void link(long userId, String studentId) {
-        changedAfterCompletion(userId);
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO parent_links (user_id, student_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setLong(1, userId);
-            ps.setString(2, studentId);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot link: " + e.getMessage(), e);
-        }
+        updateLink("INSERT INTO parent_links (user_id, student_id) VALUES (?, ?) ON CONFLICT DO NOTHING", userId,
+                studentId, "link");
     }
 
     /** Removes a parent's link to a pupil; false when there was none. */
     @Transactional
     public boolean unlink(long userId, String studentId) {
+        return updateLink("DELETE FROM parent_links WHERE user_id = ? AND student_id = ?", userId, studentId,
+                "unlink") > 0;
+    }
+
+    /** One statement on a parent's link, in the caller's transaction; the parent's cached access goes after it. */
+    private int updateLink(String sql, long userId, String studentId, String what) {
         changedAfterCompletion(userId);
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "DELETE FROM parent_links WHERE user_id = ? AND student_id = ?")) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, userId);
             ps.setString(2, studentId);
-            return ps.executeUpdate() > 0;
+            return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot unlink: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
