@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.filter;
-import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -28,6 +27,8 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import kz.baga.contract.Table;
 import kz.baga.jobs.marks.TermGrades;
@@ -35,7 +36,6 @@ import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 
 /**
@@ -75,12 +75,12 @@ public final class MedalEligibility {
     }
 
     /**
-     * One pass over the pupil's facts instead of a join per finding: the term marks, annual marks and GAP rows of
-     * the evaluated pupils and one row per pupil are brought to one shape, spread over the pupil's awards, and
-     * aggregated twice by keys that start with the pupil (per subject and year, then per award). The only shuffle
-     * is the one that places each pupil's rows together (for the pupil's current term); both aggregations reuse it.
-     * A union of one plan per finding, each with its own joins, cost 60-odd small jobs with task binaries of
-     * 10–30 MB, whatever the size of the district.
+     * The term marks, annual marks and GAP rows of the evaluated pupils and one row per pupil are brought to one
+     * shape and spread over the pupil's awards; each finding is then a column of that one dataset, not a plan of
+     * its own. Two aggregations remain: per pupil, award, subject and year (fixed-width values only, so a hash
+     * aggregation) for the annual-only awards, and per pupil and award over the findings. A union of one plan per
+     * finding, each with its own joins, had cost 60-odd small jobs with task binaries of 10–30 MB whatever the size
+     * of the district.
      *
      * @param directory   the pupil directory (current year and grade)
      * @param termGrades  term marks with grade_level
@@ -100,7 +100,8 @@ public final class MedalEligibility {
                         col("grade_level").as("cur_grade"), col("academic_year").as("cur_year"))
                 .withColumn("cur_start", substring(col("cur_year"), 1, 4).cast("int"))
                 .where(functions.size(awards).gt(0));
-        Dataset<Row> current = broadcast(evaluated.select("student_id", "cur_year", "cur_start", "cur_grade"));
+        Dataset<Row> current = broadcast(evaluated.select("student_id", "cur_year", "cur_start", "cur_grade",
+                "school_id", "class_label"));
 
         // Facts in one shape; kind T = term mark, A = annual mark, G = gap, P = the pupil (one per pupil, so that a
         // pupil without any finding still gets a row).
@@ -123,9 +124,7 @@ public final class MedalEligibility {
                 lit(null).cast("int").as("grade_level"), lit(null).cast("int").as("final_mark"),
                 lit(null).cast("int").as("exam_mark"), lit(false).as("no_soch"), col("detail"));
         Dataset<Row> facts = termFacts.unionByName(annualFacts).unionByName(gapFacts)
-                .join(current, "student_id")
-                .withColumn("school_id", lit(null).cast("string"))
-                .withColumn("class_label", lit(null).cast("string"));
+                .join(current, "student_id");
         Dataset<Row> pupilFacts = evaluated.select(col("student_id"), lit("P").as("kind"),
                 lit(null).cast("string").as("subject_code"), lit(null).cast("string").as("academic_year"),
                 lit(null).cast("int").as("term"), lit(null).cast("int").as("mark"),
@@ -140,9 +139,10 @@ public final class MedalEligibility {
         // still to come and never makes a LOST. For «Алтын белгі» (every term mark counts) the running term is
         // "open" only until its СОЧ is written: a mark below 5 there is a warning (AT_RISK), after the СОЧ it is
         // final.
+        Dataset<Row> currentTerms = facts.where(isTerm.and(col("academic_year").equalTo(col("cur_year"))))
+                .groupBy("student_id").agg(max("term").as("cur_term"));
         Dataset<Row> rows = facts.unionByName(pupilFacts)
-                .withColumn("cur_term", max(when(isTerm.and(col("academic_year").equalTo(col("cur_year"))),
-                        col("term"))).over(Window.partitionBy("student_id")))
+                .join(broadcast(currentTerms), new String[] {"student_id"}, "left")
                 .withColumn("running", isTerm.and(coalesce(col("academic_year").equalTo(col("cur_year"))
                         .and(col("term").equalTo(col("cur_term")))
                         .and(col("mark_source").equalTo(TermGrades.COMPUTED)), lit(false))))
@@ -163,21 +163,27 @@ public final class MedalEligibility {
         // its best, a 5. The annual mark is the half-up mean: LOST when even that is below 5; AT_RISK when one
         // point less in any open slot would lose it, i.e. every remaining term must be 5. Both depend on the
         // multiset of finished marks only, never on their order or on whether the running term's СОЧ is written.
-        Column finishedMark = when(isTerm.and(col("running").equalTo(false)), col("mark"));
+        // Every aggregate is a fixed-width value (the marks of terms 1-4 one by one, the single running term's mark),
+        // and the pupil's columns are grouping keys (one value per pupil), so that Spark aggregates in its hash map
+        // instead of sorting; the grouping starts with the pupil, so it needs no shuffle after the window's.
+        Column finished = isTerm.and(col("running").equalTo(false));
+        Column finishedMark = when(finished, col("mark"));
+        List<Column> aggregates = new ArrayList<>(List.of(
+                coalesce(sum(finishedMark), lit(0)).cast("int").as("s"), count(finishedMark).cast("int").as("c"),
+                max(when(isTerm, col("grade_level"))).as("f_grade"),
+                max(when(col("running"), col("term"))).as("running_term"),
+                max(when(col("running"), col("mark"))).as("running_mark"),
+                max(isTerm).as("has_terms"),
+                max(col("kind").equalTo("A").and(col("mark_source").equalTo("IMPORTED"))).as("imported_annual")));
+        for (int term = 1; term <= 4; term++) {
+            aggregates.add(max(when(finished.and(col("term").equalTo(term)), col("mark"))).as("m" + term));
+        }
+        Column[] keyCols = Arrays.stream(new String[] {"student_id", "award", "cur_year", "school_id",
+                "class_label", "cur_grade", "lo", "hi"}).map(c -> col(c)).toArray(Column[]::new);
         Dataset<Row> kinds = broadcast(subjects.select(col("subject_code").as("k_code"), col("assessment")));
-        Dataset<Row> perSubject = rows.groupBy("student_id", "award", "subject_code", "academic_year")
-                .agg(collect_list(col("row_finding")).as("row_findings"),
-                        coalesce(sum(finishedMark), lit(0)).cast("int").as("s"), count(finishedMark).cast("int").as("c"),
-                        max(when(isTerm, col("grade_level"))).as("f_grade"),
-                        sort_array(collect_list(when(isTerm.and(col("running").equalTo(false))
-                                .and(col("mark").isNotNull()), struct(col("term"), col("mark"))))).as("term_marks"),
-                        max(when(col("running").and(col("mark").isNotNull()), struct(col("term"), col("mark"))))
-                                .as("running_mark"),
-                        max(isTerm).as("has_terms"),
-                        max(col("kind").equalTo("A").and(col("mark_source").equalTo("IMPORTED"))).as("imported_annual"),
-                        max(when(col("kind").equalTo("P"), struct(col("school_id"), col("class_label"),
-                                col("cur_grade").as("grade_level")))).as("pupil"),
-                        max("cur_year").as("cur_year"), max("lo").as("lo"), max("hi").as("hi"))
+        Dataset<Row> perSubject = rows.where(isTerm.or(col("kind").equalTo("A")))
+                .groupBy(concatCols(keyCols, col("subject_code"), col("academic_year")))
+                .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
                 .join(kinds, col("subject_code").equalTo(col("k_code")), "left")
                 .withColumn("e", when(col("assessment").equalTo("HALF_YEAR"), lit(2)).otherwise(lit(4)))
                 // best: finished marks plus a 5 in every open slot; n: the number of terms the mean is over
@@ -185,11 +191,13 @@ public final class MedalEligibility {
                 .withColumn("n", expr("greatest(e, c)"))
                 .withColumn("best", expr("(2 * best_sum + n) div (2 * n)"))
                 .withColumn("one_less", expr("(2 * (best_sum - 1) + n) div (2 * n)"))
+                // the finished marks in term order (terms are 1-4: validated), then the running term's mark so far
                 .withColumn("marks_text", concat(
-                        concat_ws(",", transform(col("term_marks"), tm -> tm.getField("mark").cast("string"))),
+                        concat_ws(",", col("m1").cast("string"), col("m2").cast("string"), col("m3").cast("string"),
+                                col("m4").cast("string")),
                         when(col("running_mark").isNotNull(), concat(lit(" (term "),
-                                col("running_mark.term").cast("string"), lit(" still open: "),
-                                col("running_mark.mark").cast("string"), lit(" so far)"))).otherwise(lit(""))));
+                                col("running_term").cast("string"), lit(" still open: "),
+                                col("running_mark").cast("string"), lit(" so far)"))).otherwise(lit(""))));
         Column annualOnly = col("award").notEqual(ALTYN_BELGI).and(col("has_terms"))
                 .and(col("academic_year").equalTo(col("cur_year"))).and(col("f_grade").between(col("lo"), col("hi")))
                 // a certified annual mark of the year stands; a subject missing from subjects.csv has no term count
@@ -202,19 +210,22 @@ public final class MedalEligibility {
                         finding("AT_RISK", "TERM_BELOW_TOP", lit(null), col("best"), lit(null), lit(null),
                                 concat(col("subject_code"), lit(" "), col("academic_year"), lit(": term marks "),
                                         col("marks_text"), lit(" - every remaining term must be " + top))));
-        Dataset<Row> perAward = perSubject
-                .withColumn("findings", when(subjectFinding.isNull(), col("row_findings"))
-                        .otherwise(concat(col("row_findings"), array(subjectFinding))))
-                .groupBy("student_id", "award")
-                .agg(flatten(collect_list(col("findings"))).as("findings"), max("pupil").as("pupil"),
-                        max("cur_year").as("cur_year"));
+        Dataset<Row> subjectFindings = perSubject.select(concatCols(keyCols, subjectFinding.as("finding")))
+                .where(col("finding").isNotNull());
+        // Single facts' findings, and one row per pupil and award with none (so that every pupil gets a status).
+        Dataset<Row> factFindings = rows.where(col("row_finding").isNotNull().or(col("kind").equalTo("P")))
+                .select(concatCols(keyCols, col("row_finding").as("finding")));
+        // Few rows (findings and pupils): the one more shuffle is small.
+        Dataset<Row> perAward = factFindings.unionByName(subjectFindings)
+                .groupBy(keyCols)
+                .agg(collect_list(col("finding")).as("findings"));
 
         // Status is the first category that has a finding (LOST, INCOMPLETE, AT_RISK), else ON_TRACK; the reasons
         // are that category's findings.
         Column best = filter(col("findings"), f -> f.getField("cat_rank").equalTo(
                 array_min(transform(col("findings"), x -> x.getField("cat_rank")))));
         Column none = functions.size(col("findings")).equalTo(0);
-        Dataset<Row> statuses = perAward.where(col("pupil").isNotNull())
+        Dataset<Row> statuses = perAward
                 .withColumn("best", best)
                 .withColumn("status", when(none, lit("ON_TRACK")).otherwise(element_at(col("best"), 1)
                         .getField("category")))
@@ -230,9 +241,7 @@ public final class MedalEligibility {
                         d.getField("mark").as("mark"), d.getField("pct").as("pct"),
                         d.getField("points_short").as("points_short"))))
                 .withColumn("academic_year", col("cur_year"))
-                .withColumn("school_id", col("pupil.school_id"))
-                .withColumn("class_label", col("pupil.class_label"))
-                .withColumn("grade_level", col("pupil.grade_level"));
+                .withColumn("grade_level", col("cur_grade"));
         return statuses.select(Table.MEDAL_ELIGIBILITY.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
     }
 
@@ -291,6 +300,12 @@ public final class MedalEligibility {
                 .when(kind.equalTo("G").and(inScope), finding("INCOMPLETE",
                         null, col("term"), lit(null), lit(null), lit(null),
                         concat(col("subject_code"), lit(" "), col("academic_year"), lit(": "), col("detail"))));
+    }
+
+    private static Column[] concatCols(Column[] cols, Column... more) {
+        Column[] all = Arrays.copyOf(cols, cols.length + more.length);
+        System.arraycopy(more, 0, all, cols.length, more.length);
+        return all;
     }
 
     private static int last(int[] values) {
