@@ -165,7 +165,7 @@ public final class MedalEligibility {
         // multiset of finished marks only, never on their order or on whether the running term's СОЧ is written.
         // Every aggregate is a fixed-width value (the marks of terms 1-4 one by one, the single running term's mark),
         // and the pupil's columns are grouping keys (one value per pupil), so that Spark aggregates in its hash map
-        // instead of sorting; the grouping starts with the pupil, so it needs no shuffle after the window's.
+        // instead of sorting (its partial aggregation runs before the shuffle, so few rows are moved).
         Column finished = isTerm.and(col("running").equalTo(false));
         Column finishedMark = when(finished, col("mark"));
         List<Column> aggregates = new ArrayList<>(List.of(
@@ -215,7 +215,7 @@ public final class MedalEligibility {
         // Single facts' findings, and one row per pupil and award with none (so that every pupil gets a status).
         Dataset<Row> factFindings = rows.where(col("row_finding").isNotNull().or(col("kind").equalTo("P")))
                 .select(concatCols(keyCols, col("row_finding").as("finding")));
-        // Few rows (findings and pupils): the one more shuffle is small.
+        // Few rows (findings and pupils): this second shuffle is small.
         Dataset<Row> perAward = factFindings.unionByName(subjectFindings)
                 .groupBy(keyCols)
                 .agg(collect_list(col("finding")).as("findings"));
