@@ -43,19 +43,17 @@ public final class EventTotals {
     }
 
     public static Dataset<Row> of(Dataset<Row> events, Rules rules) {
-        Column points = hundredths("score");
-        Column maxima = hundredths("max_score");
+        // points and maxima are taken once per event as columns; every sum and the percentage below use them
+        Column points = col("points");
+        Column maxima = col("maxima");
         Column kind = col("kind");
         Column isFo = kind.equalTo("FO");
         Column isSor = kind.equalTo("SOR");
         Column isSoch = kind.equalTo("SOCH");
         Column isWork = kind.isin("FO", "SOR", "SOCH");
         // 100·score/max ×10¹⁰ rounded half-up: (2·p·10¹² + m) div (2·m), in 64 bits whenever that cannot overflow.
-        String p = "cast(score * 100BD as bigint)";
-        String m = "cast(max_score * 100BD as bigint)";
-        Column pctLong = expr("(" + p + " * 2000000000000 + " + m + ") div (2 * " + m + ")");
-        Column pctWide = expr("cast((cast(score * 100 as " + D38 + ") * 2000000000000 + cast(max_score * 100 as " + D38
-                + ")) div (2 * cast(max_score * 100 as " + D38 + ")) as bigint)");
+        Column pctLong = expr("(points * 2000000000000 + maxima) div (2 * maxima)");
+        Column pctWide = expr("cast((cast(points as " + D38 + ") * 2000000000000 + maxima) div (2 * maxima) as bigint)");
         Column pct = when(points.lt(LONG_SAFE_POINTS), pctLong).otherwise(pctWide);
         // Averaged СОР (a policy alternative): each work's ratio scaled by 10^12, i.e. exact to 1e-12.
         BigInteger scale = BigInteger.TEN.pow(12);
@@ -67,6 +65,8 @@ public final class EventTotals {
                 ? sum(when(isSor, maxima))
                 : count(when(isSor, lit(1))).multiply(lit(new BigDecimal(scale))).cast(D38);
         return events.where(isWork)
+                .withColumn("points", hundredths("score"))
+                .withColumn("maxima", hundredths("max_score"))
                 .withColumn("period_start", date_trunc(rules.dynamicsPeriod(), col("event_date")).cast("date"))
                 .groupBy("student_id", "subject_code", "academic_year", "term", "period_start")
                 .agg(

@@ -26,14 +26,11 @@ public final class Placement {
         // events, with the same order: events naming a class first, then the latest date.
         Dataset<Row> perPlace = events.groupBy("student_id", "academic_year", "school_id", "class_label", "grade_level")
                 .agg(max("event_date").as("last_date"));
-        return withDirectory(perPlace.groupBy("student_id", "academic_year")
+        Dataset<Row> fromEvents = perPlace.groupBy("student_id", "academic_year")
                 .agg(max(struct(col("class_label").isNotNull().as("has_class"), col("last_date"), col("school_id"),
-                        col("class_label"), col("grade_level"))).as("p")), directory);
-    }
-
-    private static Dataset<Row> withDirectory(Dataset<Row> latest, Dataset<Row> directory) {
-        Dataset<Row> fromEvents = latest.select(col("student_id"), col("academic_year"), col("p.school_id").as("ev_school"),
-                col("p.class_label").as("ev_class"), col("p.grade_level").as("ev_grade"));
+                        col("class_label"), col("grade_level"))).as("p"))
+                .select(col("student_id"), col("academic_year"), col("p.school_id").as("ev_school"),
+                        col("p.class_label").as("ev_class"), col("p.grade_level").as("ev_grade"));
         Dataset<Row> dir = directory.select(col("student_id").as("d_student"), col("academic_year").as("d_year"),
                 col("school_id").as("d_school"), col("class_label").as("d_class"), col("grade_level").as("d_grade"));
         return fromEvents.join(dir, col("student_id").equalTo(col("d_student"))

@@ -107,31 +107,14 @@ public final class MedalEligibility {
         // pupil without any finding still gets a row).
         Column noSoch = List.of(termGrades.columns()).contains("soch_count")
                 ? coalesce(col("soch_count"), lit(0)).equalTo(0) : lit(false);
-        Dataset<Row> termFacts = termGrades.select(col("student_id"), lit("T").as("kind"), col("subject_code"),
-                col("academic_year"), col("term").cast("int").as("term"), col("mark").cast("int").as("mark"),
-                col("total_pct").cast("decimal(9,4)").as("total_pct"), col("mark_source"),
-                col("grade_level").cast("int").as("grade_level"), lit(null).cast("int").as("final_mark"),
-                lit(null).cast("int").as("exam_mark"), noSoch.as("no_soch"), lit(null).cast("string").as("detail"));
-        Dataset<Row> annualFacts = annual.select(col("student_id"), lit("A").as("kind"), col("subject_code"),
-                col("academic_year"), lit(null).cast("int").as("term"), col("mark").cast("int").as("mark"),
-                lit(null).cast("decimal(9,4)").as("total_pct"), col("mark_source"),
-                col("grade_level").cast("int").as("grade_level"), col("final_mark").cast("int").as("final_mark"),
-                col("exam_mark").cast("int").as("exam_mark"), lit(false).as("no_soch"),
-                lit(null).cast("string").as("detail"));
-        Dataset<Row> gapFacts = gaps.select(col("student_id"), lit("G").as("kind"), col("subject_code"),
-                col("academic_year"), col("term").cast("int").as("term"), lit(null).cast("int").as("mark"),
-                lit(null).cast("decimal(9,4)").as("total_pct"), lit(null).cast("string").as("mark_source"),
-                lit(null).cast("int").as("grade_level"), lit(null).cast("int").as("final_mark"),
-                lit(null).cast("int").as("exam_mark"), lit(false).as("no_soch"), col("detail"));
-        Dataset<Row> facts = termFacts.unionByName(annualFacts).unionByName(gapFacts)
+        Dataset<Row> facts = asFacts(termGrades, "T", noSoch, List.of("subject_code", "academic_year", "term", "mark",
+                        "total_pct", "mark_source", "grade_level"))
+                .unionByName(asFacts(annual, "A", lit(false), List.of("subject_code", "academic_year", "mark",
+                        "mark_source", "grade_level", "final_mark", "exam_mark")))
+                .unionByName(asFacts(gaps, "G", lit(false), List.of("subject_code", "academic_year", "term", "detail")))
                 .join(current, "student_id");
-        Dataset<Row> pupilFacts = evaluated.select(col("student_id"), lit("P").as("kind"),
-                lit(null).cast("string").as("subject_code"), lit(null).cast("string").as("academic_year"),
-                lit(null).cast("int").as("term"), lit(null).cast("int").as("mark"),
-                lit(null).cast("decimal(9,4)").as("total_pct"), lit(null).cast("string").as("mark_source"),
-                lit(null).cast("int").as("grade_level"), lit(null).cast("int").as("final_mark"),
-                lit(null).cast("int").as("exam_mark"), lit(false).as("no_soch"), lit(null).cast("string").as("detail"),
-                col("cur_year"), col("cur_start"), col("cur_grade"), col("school_id"), col("class_label"));
+        Dataset<Row> pupilFacts = asFacts(evaluated, "P", lit(false), List.of(), "cur_year", "cur_start", "cur_grade",
+                "school_id", "class_label");
         Column isTerm = col("kind").equalTo("T");
 
         // The current term is the pupil's latest term of the current year (any subject). It is running while its
@@ -300,6 +283,28 @@ public final class MedalEligibility {
                 .when(kind.equalTo("G").and(inScope), finding("INCOMPLETE",
                         null, col("term"), lit(null), lit(null), lit(null),
                         concat(col("subject_code"), lit(" "), col("academic_year"), lit(": "), col("detail"))));
+    }
+
+    /** The columns every fact has, in order, with their types; a kind that lacks one has null there. */
+    private static final String[][] FACT_COLUMNS = {{"subject_code", "string"}, {"academic_year", "string"},
+        {"term", "int"}, {"mark", "int"}, {"total_pct", "decimal(9,4)"}, {"mark_source", "string"},
+        {"grade_level", "int"}, {"final_mark", "int"}, {"exam_mark", "int"}, {"detail", "string"}};
+
+    /**
+     * {@code rows} as facts of one kind: the fact columns named in {@code present} are taken, the others are null;
+     * the columns in {@code keep} follow as they are.
+     */
+    private static Dataset<Row> asFacts(Dataset<Row> rows, String kind, Column noSoch, List<String> present,
+                                        String... keep) {
+        List<Column> cols = new ArrayList<>(List.of(col("student_id"), lit(kind).as("kind")));
+        for (String[] c : FACT_COLUMNS) {
+            cols.add((present.contains(c[0]) ? col(c[0]) : lit(null)).cast(c[1]).as(c[0]));
+        }
+        cols.add(noSoch.as("no_soch"));
+        for (String k : keep) {
+            cols.add(col(k));
+        }
+        return rows.select(cols.toArray(Column[]::new));
     }
 
     private static Column[] concatCols(Column[] cols, Column... more) {
