@@ -43,6 +43,7 @@ public final class PeersReport {
     static {
         SYSTEMS.put("baga", "Baga local[2]");
         SYSTEMS.put("baga1", "Baga local[1]");
+        SYSTEMS.put("bagapq", "Baga local[2], Parquet input");
         SYSTEMS.put("duckdb", "DuckDB (reference SQL)");
         SYSTEMS.put("postgres", "PostgreSQL 15 (COPY + same SQL)");
     }
@@ -156,6 +157,8 @@ public final class PeersReport {
                     systems.path("postgres").path("median_wall_s").asDouble(Double.NaN));
             ratio(ratios, "baga_local1_over_local2", systems.path("baga1").path("median_wall_s").asDouble(Double.NaN),
                     baga);
+            ratio(ratios, "baga_parquet_over_csv", systems.path("bagapq").path("median_wall_s").asDouble(Double.NaN),
+                    baga);
         }
         return out;
     }
@@ -199,14 +202,15 @@ public final class PeersReport {
                 .append(report.path("machine").path("cores").asInt()).append(" cores shared with other builds (1-minute load")
                 .append(String.format(Locale.ROOT, " average %.1f-%.1f before the runs).%n%n", lo == Double.MAX_VALUE ? 0 : lo, hi));
         sb.append("| events | runs | Baga local[2] (ingest / marks / metrics) | Baga local[1] | DuckDB | "
-                + "PostgreSQL total (load + SQL) | Baga / DuckDB | Baga / PostgreSQL | local[1] / local[2] |\n");
-        sb.append("|---:|---:|---|---:|---:|---|---:|---:|---:|\n");
+                + "PostgreSQL total (load + SQL) | Baga / DuckDB | Baga / PostgreSQL | local[1] / local[2] | "
+                + "Baga on Parquet input | Parquet / CSV |\n");
+        sb.append("|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
         for (JsonNode s : report.path("sizes")) {
             JsonNode sys = s.path("systems");
             JsonNode b = sys.path("baga");
             JsonNode bp = b.path("median_phases_s");
             JsonNode pg = sys.path("postgres");
-            sb.append(String.format(Locale.ROOT, "| %,d | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %,d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     s.path("events").asLong(), b.path("runs").asInt(sys.path("duckdb").path("runs").asInt()),
                     b.isMissingNode() ? "–" : String.format(Locale.ROOT, "%.1f (%.1f / %.1f / %.1f)",
                             b.path("median_wall_s").asDouble(), bp.path("ingest").asDouble(),
@@ -215,7 +219,8 @@ public final class PeersReport {
                     pg.isMissingNode() ? "–" : String.format(Locale.ROOT, "%.1f (%.1f + %.1f)",
                             pg.path("median_wall_s").asDouble(), pg.path("median_load_s").asDouble(),
                             pg.path("median_sql_s").asDouble()),
-                    r(s, "baga_over_duckdb"), r(s, "baga_over_postgres"), r(s, "baga_local1_over_local2")));
+                    r(s, "baga_over_duckdb"), r(s, "baga_over_postgres"), r(s, "baga_local1_over_local2"),
+                    fmt(sys.path("bagapq")), r(s, "baga_parquet_over_csv")));
         }
         return sb.toString();
     }

@@ -2,6 +2,7 @@ package kz.baga.jobs.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.nullif;
@@ -56,11 +57,45 @@ public final class EventSources {
             out.add(normalise(readJdbc(spark, spec), spec));
             return out;
         }
+        if (spec.isParquet()) {
+            out.add(normalise(readParquet(spark, source.folder(), source.files(), spec), spec));
+            return out;
+        }
         for (NumberedCsv.FileGroup group : NumberedCsv.groupByHeader(input.fs(), source.folder(), source.files(),
                 spec.charset(), spec.delimiter(), spec.quote())) {
             out.add(normalise(NumberedCsv.read(spark, group, spec.columns()), spec));
         }
         return out;
+    }
+
+    /**
+     * Parquet files: the mapped columns as text (typed dates and timestamps become ISO text, which the source's
+     * default formats parse back), {@code line} = the row's 1-based position in its file (Spark's
+     * {@code _metadata.row_index}), {@code raw} null (see {@link EventValidator}). There is no column count to check: a
+     * file without a mapped column fails the run, like a CSV header without it.
+     */
+    static Dataset<Row> readParquet(SparkSession spark, String folder, List<org.apache.hadoop.fs.Path> files,
+                                    SourceSpec spec) {
+        String[] paths = files.stream().map(org.apache.hadoop.fs.Path::toString).toArray(String[]::new);
+        Dataset<Row> rows = spark.read().parquet(paths);
+        List<String> present = List.of(rows.columns());
+        Map<String, Column> asText = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : spec.columns().entrySet()) {
+            if (!present.contains(e.getValue())) {
+                throw new InputException(folder + "/" + files.get(0).getName() + ": the file has no column '"
+                        + e.getValue() + "' (columns: " + String.join(",", present) + ")");
+            }
+            asText.put(e.getKey(), col("`" + e.getValue() + "`").cast("string"));
+        }
+        List<Column> cols = new ArrayList<>();
+        asText.forEach((k, v) -> cols.add(v.as(k)));
+        cols.add(concat(lit(folder + "/"), col("_metadata.file_name")).as("file"));
+        cols.add(col("_metadata.row_index").plus(1).as("line"));
+        // No text per row: validation writes a rejected row's fields as JSON, and only for rejected rows.
+        cols.add(lit(null).cast("string").as("raw"));
+        cols.add(lit(0).as("field_count"));
+        cols.add(lit(0).as("expected_fields"));
+        return rows.select(cols.toArray(Column[]::new));
     }
 
     /** Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text. */

@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_date;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -49,6 +51,16 @@ public final class EventValidator {
             "subject_code", "term", "kind", "score", "max_score", "event_date_raw");
 
     private EventValidator() {
+    }
+
+    /** The canonical fields as read (text, before typing), named as in DESIGN.md. */
+    private static Column[] rawFields() {
+        List<Column> out = new ArrayList<>();
+        for (String c : SourceSpec.CANONICAL) {
+            String read = c.equals("event_date") || c.equals("recorded_at") ? c + "_raw" : c;
+            out.add(col(read).as(c));
+        }
+        return out.toArray(Column[]::new);
     }
 
     private record Check(Column failed, String reason, Column detail) {
@@ -198,8 +210,9 @@ public final class EventValidator {
                 col("ref_assessment").as("assessment"),
                 col("file"),
                 col("line"),
-                // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones.
-                when(col("reason_i").isNotNull(), col("raw")).as("raw"),
+                // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones. A
+                // source without text lines (Parquet) gets the row's canonical fields as JSON, built only here.
+                when(col("reason_i").isNotNull(), coalesce(col("raw"), to_json(struct(rawFields())))).as("raw"),
                 reason.as("reason"),
                 detail.as("detail"));
     }

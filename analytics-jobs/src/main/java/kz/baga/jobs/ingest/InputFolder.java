@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The input folder of DESIGN.md: {@code schools.csv}, {@code students.csv}, {@code subjects.csv},
- * {@code events/*.csv} and {@code sources/NAME/manifest.json}. Checks what must be there before Spark starts
+ * {@code events/*.csv} (or {@code events/*.parquet}) and {@code sources/NAME/manifest.json}. Checks what must be there before Spark starts
  * reading, so a wrong path fails in a second with a message that says what is missing.
  */
 public final class InputFolder {
@@ -68,6 +68,10 @@ public final class InputFolder {
                 if (!files.isEmpty()) {
                     sources.add(new Source(SourceSpec.canonicalEvents(), "events", files));
                 }
+                List<Path> parquet = list(fs, events, "*.parquet");
+                if (!parquet.isEmpty()) {
+                    sources.add(new Source(SourceSpec.canonicalParquetEvents(), "events", parquet));
+                }
             }
             Path sourcesDir = new Path(root, "sources");
             if (fs.exists(sourcesDir)) {
@@ -94,7 +98,7 @@ public final class InputFolder {
                 }
             }
             if (sources.isEmpty()) {
-                throw new InputException("input folder " + location + " has no events/*.csv and no sources/*/manifest.json");
+                throw new InputException("input folder " + location + " has no events/*.csv, no events/*.parquet and no sources/*/manifest.json");
             }
             return new InputFolder(fs, root, sources);
         } catch (IOException e) {

@@ -19,8 +19,11 @@ import java.util.TreeMap;
  * folder, or the built-in description of the canonical {@code events/*.csv}.
  *
  * <pre>
- * { "source": "kundelik", "type": "csv" | "jdbc",
+ * { "source": "kundelik", "type": "csv" | "parquet" | "jdbc",
  *   "files": "kundelik-*.csv", "encoding": "windows-1251", "delimiter": ";", "header": true,
+ *   // parquet: "files" defaults to "*.parquet"; "columns" name its columns; typed dates and timestamps need no
+ *   // format, and "line" in rejected_events is the row's 1-based position in its file
+
  *   "dateFormat": "dd.MM.yyyy", "timestampFormat": "dd.MM.yyyy HH:mm:ss", "decimalSeparator": ",",
  *   "columns":   { "canonical column": "their column", ... },
  *   "constants": { "canonical column": "value", ... },
@@ -68,6 +71,10 @@ public record SourceSpec(
         return "jdbc".equals(type);
     }
 
+    public boolean isParquet() {
+        return "parquet".equals(type);
+    }
+
     public boolean isoDates() {
         return ISO_DATE.equals(dateFormat);
     }
@@ -78,9 +85,18 @@ public record SourceSpec(
 
     /** The canonical {@code events/*.csv}: header names are the canonical names, ISO dates, UTF-8, commas. */
     public static SourceSpec canonicalEvents() {
+        return canonical("csv", "*.csv");
+    }
+
+    /** {@code events/*.parquet}: columns named as the canonical ones (text or typed), one file per export. */
+    public static SourceSpec canonicalParquetEvents() {
+        return canonical("parquet", "*.parquet");
+    }
+
+    private static SourceSpec canonical(String type, String glob) {
         Map<String, String> identity = new LinkedHashMap<>();
         CANONICAL.forEach(c -> identity.put(c, c));
-        return new SourceSpec("events", "csv", "*.csv", StandardCharsets.UTF_8, ',', '"', ISO_DATE, ISO_TIMESTAMP, '.',
+        return new SourceSpec("events", type, glob, StandardCharsets.UTF_8, ',', '"', ISO_DATE, ISO_TIMESTAMP, '.',
                 identity, Map.of(), Map.of(), null, null, null, null, null, 0);
     }
 
@@ -95,8 +111,8 @@ public record SourceSpec(
             throw new InputException(where + " must be a JSON object");
         }
         String type = root.path("type").asText("csv");
-        if (!type.equals("csv") && !type.equals("jdbc")) {
-            throw new InputException(where + ": type must be csv or jdbc, not " + type);
+        if (!type.equals("csv") && !type.equals("parquet") && !type.equals("jdbc")) {
+            throw new InputException(where + ": type must be csv, parquet or jdbc, not " + type);
         }
         String name = root.path("source").asText("");
         Map<String, String> columns = stringMap(root.path("columns"));
@@ -141,7 +157,7 @@ public record SourceSpec(
                 }
             }
         }
-        return new SourceSpec(name, type, root.path("files").asText("*.csv"), charset, delimiter.charAt(0),
+        return new SourceSpec(name, type, root.path("files").asText(type.equals("parquet") ? "*.parquet" : "*.csv"), charset, delimiter.charAt(0),
                 quote.charAt(0), root.path("dateFormat").asText(ISO_DATE),
                 root.path("timestampFormat").asText(ISO_TIMESTAMP), decimal.charAt(0),
                 Collections.unmodifiableMap(columns), Collections.unmodifiableMap(constants),

@@ -1,0 +1,116 @@
+package kz.baga.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import kz.baga.contract.Snapshots;
+import kz.baga.contract.Table;
+import kz.baga.jobs.Pipeline;
+import kz.baga.jobs.SparkTestBase;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code events/*.parquet} in the canonical columns, typed as a diary would export them (int term, decimal scores,
+ * date, timestamp), through the whole pipeline: marks computed from them, a bad row rejected with its position in
+ * the file and its fields as JSON, a repeated event id merged.
+ */
+class ParquetSourceTest extends SparkTestBase {
+
+    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
+    static final StructType EVENT = StructType.fromDDL("source string, event_id string, academic_year string,"
+            + " iin string, school_id string, class_label string, grade_level int, subject_code string, term int,"
+            + " kind string, score decimal(6,2), max_score decimal(6,2), event_date date, recorded_at timestamp");
+
+    @TempDir
+    static Path tmp;
+    static Pipeline.Result result;
+    static Path warehouse;
+    static int pupils;
+
+    static Row event(String id, String iin, String school, String kind, String score, String max, String recorded) {
+        return RowFactory.create("parq", id, "2025-2026", iin, school, "11А", 11, "ALG", 3, kind,
+                new BigDecimal(score), new BigDecimal(max), Date.valueOf("2026-02-10"), Timestamp.valueOf(recorded));
+    }
+
+    @BeforeAll
+    static void parquetInput() throws Exception {
+        List<String> eleventh = Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream()
+                .skip(1).filter(l -> l.contains(",11А,11,")).toList();
+        pupils = eleventh.size();
+        List<Row> rows = new ArrayList<>();
+        int id = 1;
+        for (String p : eleventh) {
+            String[] f = p.split(",");
+            // FO 9, FO 8, SOR 13/15, SOCH 21/25: 0.25·85 + 0.25·86.67 + 0.5·84 = 84.9167 → 85 → 5
+            rows.add(event("e" + id++, f[0], f[6], "FO", "9", "10", "2026-02-10 10:00:00"));
+            rows.add(event("e" + id++, f[0], f[6], "FO", "8", "10", "2026-02-10 10:00:00"));
+            rows.add(event("e" + id++, f[0], f[6], "SOR", "13", "15", "2026-02-10 10:00:00"));
+            rows.add(event("e" + id++, f[0], f[6], "SOCH", "21", "25", "2026-02-10 10:00:00"));
+        }
+        String first = eleventh.get(0).split(",")[0];
+        String school = eleventh.get(0).split(",")[6];
+        // row 4·pupils + 1: more points than the maximum
+        rows.add(event("bad-1", first, school, "SOR", "17", "15", "2026-02-11 10:00:00"));
+        // row 4·pupils + 2: the first FO again, corrected later to 9 from 7 (the later recorded_at wins: still 9)
+        rows.add(event("e1", first, school, "FO", "7", "10", "2026-02-09 10:00:00"));
+
+        Path input = tmp.resolve("input");
+        Files.createDirectories(input.resolve("events"));
+        for (String ref : List.of("schools.csv", "students.csv", "subjects.csv")) {
+            Files.copy(SAMPLE.resolve(ref), input.resolve(ref));
+        }
+        Path staging = tmp.resolve("staging");
+        spark.createDataFrame(rows, EVENT).coalesce(1).write().parquet(staging.toString());
+        try (var files = Files.list(staging)) {
+            Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Files.copy(part, input.resolve("events/diary-export.parquet"));
+        }
+        warehouse = tmp.resolve("warehouse");
+        result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
+                "builtin", StudentIds.withKey("k"), 5, null, null)).run();
+    }
+
+    @Test
+    void everyRowIsCountedOnce() {
+        Pipeline.SourceCounts parq = result.sources().get("parq");
+        assertThat(parq.read()).isEqualTo(4L * pupils + 2);
+        assertThat(parq.accepted()).isEqualTo(4L * pupils);
+        assertThat(parq.rejected()).isEqualTo(1);
+        assertThat(parq.merged()).isEqualTo(1);
+    }
+
+    @Test
+    void aBadRowIsRejectedWithItsPositionAndFields() {
+        List<Row> rejected = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
+                Table.REJECTED_EVENTS)).toString()).where("source = 'parq'").collectAsList();
+        assertThat(rejected).hasSize(1);
+        Row r = rejected.get(0);
+        assertThat(r.<String>getAs("reason")).isEqualTo("SCORE_OUT_OF_RANGE");
+        assertThat(r.<String>getAs("file")).isEqualTo("events/diary-export.parquet");
+        assertThat(r.<Long>getAs("line")).isEqualTo(4L * pupils + 1);
+        assertThat(r.<String>getAs("raw")).contains("\"event_id\":\"bad-1\"", "\"score\":\"17.00\"",
+                "\"event_date\":\"2026-02-10\"");
+    }
+
+    @Test
+    void marksAreComputedFromTheTypedColumns() {
+        List<Row> terms = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
+                        Table.TERM_GRADES)).toString())
+                .select("subject_code", "term", "total_pct", "mark").distinct().collectAsList();
+        assertThat(terms).extracting(r -> r.getString(0) + " " + r.getInt(1) + " " + r.getDecimal(2) + " " + r.getInt(3))
+                .containsExactly("ALG 3 84.9167 5");
+    }
+}
