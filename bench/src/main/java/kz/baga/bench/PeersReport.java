@@ -110,7 +110,7 @@ public final class PeersReport {
         machine.put("java", System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         machine.put("load_average_at_report", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        machine.put("note", "2 cores shared with other engineers' builds; medians of the runs listed");
+        machine.put("note", "2 cores; medians of the runs listed; the 1-minute load average before each run is recorded");
         ArrayNode sizes = out.putArray("sizes");
         for (Map.Entry<Long, Map<String, List<JsonNode>>> e : bySize.entrySet()) {
             ObjectNode s = sizes.addObject();
@@ -199,7 +199,7 @@ public final class PeersReport {
         }
         sb.append("Medians of wall-clock seconds per whole process (JVM start to exit), ")
                 .append(report.path("created_at").asText(), 0, 10).append(", ")
-                .append(report.path("machine").path("cores").asInt()).append(" cores shared with other builds (1-minute load")
+                .append(report.path("machine").path("cores").asInt()).append(" cores (1-minute load")
                 .append(String.format(Locale.ROOT, " average %.1f-%.1f before the runs).%n%n", lo == Double.MAX_VALUE ? 0 : lo, hi));
         sb.append("| events | runs | Baga local[2] (ingest / marks / metrics) | Baga local[1] | DuckDB | "
                 + "PostgreSQL total (load + SQL) | Baga / DuckDB | Baga / PostgreSQL | local[1] / local[2] | "
@@ -272,9 +272,12 @@ public final class PeersReport {
         y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
         y.setMinorTickCount(9);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        Color[] colors = {new Color(0xC0392B), new Color(0xE59866), new Color(0x2471A3), new Color(0x229954)};
+        // One colour per system, whichever of them a report has (Baga in reds, the peers in blue and green).
+        Map<String, Color> colors = Map.of(SYSTEMS.get("baga"), new Color(0xC0392B),
+                SYSTEMS.get("baga1"), new Color(0xE59866), SYSTEMS.get("bagapq"), new Color(0x7D3C98),
+                SYSTEMS.get("duckdb"), new Color(0x229954), SYSTEMS.get("postgres"), new Color(0x2471A3));
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, colors[i % colors.length]);
+            renderer.setSeriesPaint(i, colors.getOrDefault(String.valueOf(data.getSeriesKey(i)), Color.GRAY));
             renderer.setSeriesStroke(i, new BasicStroke(2.2f));
         }
         XYPlot plot = new XYPlot(data, x, y, renderer);
@@ -283,7 +286,7 @@ public final class PeersReport {
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         JFreeChart chart = new JFreeChart("Baga vs peers: time against events (log-log)",
                 new Font("DejaVu Sans", Font.BOLD, 16), plot, true);
-        chart.addSubtitle(new TextTitle("2 shared cores; lower is better; " + report.path("created_at").asText()
+        chart.addSubtitle(new TextTitle("2 cores; lower is better; " + report.path("created_at").asText()
                 .substring(0, 10), new Font("DejaVu Sans", Font.PLAIN, 11)));
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 560);

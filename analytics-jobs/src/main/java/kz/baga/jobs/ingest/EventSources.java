@@ -3,6 +3,7 @@ package kz.baga.jobs.ingest;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.nullif;
@@ -21,6 +22,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Reads every source of an input folder into one DataFrame of canonical events, still as text (validation
@@ -69,8 +73,8 @@ public final class EventSources {
     }
 
     /**
-     * Parquet files: the mapped columns as text (typed dates and timestamps become ISO text, which the source's
-     * default formats parse back), {@code line} = the row's 1-based position in its file (Spark's
+     * Parquet files: the mapped columns as text (typed dates and timestamps in the source's formats, which
+     * normalise() parses back), {@code line} = the row's 1-based position in its file (Spark's
      * {@code _metadata.row_index}), {@code raw} null (see {@link EventValidator}). There is no column count to check: a
      * file without a mapped column fails the run, like a CSV header without it.
      */
@@ -85,7 +89,13 @@ public final class EventSources {
                 throw new InputException(folder + "/" + files.get(0).getName() + ": the file has no column '"
                         + e.getValue() + "' (columns: " + String.join(",", present) + ")");
             }
-            asText.put(e.getKey(), col("`" + e.getValue() + "`").cast("string"));
+            Column c = col("`" + e.getValue() + "`");
+            // A typed date or timestamp is written in the source's own format, which normalise() parses back.
+            DataType type = rows.schema().apply(e.getValue()).dataType();
+            Column text = type instanceof DateType ? date_format(c, spec.dateFormat())
+                    : type instanceof TimestampType ? date_format(c, spec.timestampFormat())
+                    : c.cast("string");
+            asText.put(e.getKey(), text);
         }
         List<Column> cols = new ArrayList<>();
         asText.forEach((k, v) -> cols.add(v.as(k)));

@@ -20,8 +20,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The input folder of DESIGN.md: {@code schools.csv}, {@code students.csv}, {@code subjects.csv},
- * {@code events/*.csv} (or {@code events/*.parquet}) and {@code sources/NAME/manifest.json}. Checks what must be there before Spark starts
- * reading, so a wrong path fails in a second with a message that says what is missing.
+ * {@code events/*.csv} (or {@code events/*.parquet}) and {@code sources/NAME/manifest.json}. Checks what must be
+ * there before Spark starts reading, so a wrong path fails in a second with a message that says what is missing.
  */
 public final class InputFolder {
 
@@ -98,7 +98,8 @@ public final class InputFolder {
                 }
             }
             if (sources.isEmpty()) {
-                throw new InputException("input folder " + location + " has no events/*.csv, no events/*.parquet and no sources/*/manifest.json");
+                throw new InputException("input folder " + location
+                        + " has no events/*.csv, no events/*.parquet and no sources/*/manifest.json");
             }
             return new InputFolder(fs, root, sources);
         } catch (IOException e) {

@@ -39,6 +39,10 @@ class ParquetSourceTest extends SparkTestBase {
     static Pipeline.Result result;
     static Path warehouse;
     static int pupils;
+    static int tenth;
+    static final StructType DIARY = StructType.fromDDL("mark_id bigint, pupil_iin string, school string,"
+            + " subj string, quarter int, work_type string, points double, out_of double, written date,"
+            + " changed timestamp");
 
     static Row event(String id, String iin, String school, String kind, String score, String max, String recorded) {
         return RowFactory.create("parq", id, "2025-2026", iin, school, "11А", 11, "ALG", 3, kind,
@@ -72,15 +76,57 @@ class ParquetSourceTest extends SparkTestBase {
         for (String ref : List.of("schools.csv", "students.csv", "subjects.csv")) {
             Files.copy(SAMPLE.resolve(ref), input.resolve(ref));
         }
-        Path staging = tmp.resolve("staging");
-        spark.createDataFrame(rows, EVENT).coalesce(1).write().parquet(staging.toString());
-        try (var files = Files.list(staging)) {
-            Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-            Files.copy(part, input.resolve("events/diary-export.parquet"));
+        writeOneFile(spark.createDataFrame(rows, EVENT), input.resolve("events/diary-export.parquet"));
+
+        // A second export in its own layout: other column names, typed date and timestamp, Russian date format.
+        List<Row> diary = new ArrayList<>();
+        long markId = 1;
+        List<String> tenthGrade = Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream()
+                .skip(1).filter(l -> l.contains(",10А,10,")).toList();
+        tenth = tenthGrade.size();
+        for (String p : tenthGrade) {
+            String[] f = p.split(",");
+            Object[][] works = {{"fo", 9.0, 10.0}, {"fo", 8.0, 10.0}, {"sor", 13.0, 15.0}, {"soch", 21.0, 25.0}};
+            for (Object[] w : works) {
+                diary.add(RowFactory.create(markId++, f[0], f[6], "algebra", 3, w[0], w[1], w[2],
+                        Date.valueOf("2026-02-12"), Timestamp.valueOf("2026-02-12 09:30:00")));
+            }
         }
+        Files.createDirectories(input.resolve("sources/diary"));
+        writeOneFile(spark.createDataFrame(diary, DIARY), input.resolve("sources/diary/marks-2026.parquet"));
+        Files.writeString(input.resolve("sources/diary/manifest.json"), """
+                { "source": "diaryparq", "type": "parquet", "dateFormat": "dd.MM.yyyy",
+                  "timestampFormat": "dd.MM.yyyy HH:mm:ss",
+                  "columns": { "event_id": "mark_id", "iin": "pupil_iin", "school_id": "school", "subject_code": "subj",
+                               "term": "quarter", "kind": "work_type", "score": "points", "max_score": "out_of",
+                               "event_date": "written", "recorded_at": "changed" },
+                  "constants": { "academic_year": "2025-2026" },
+                  "valueMaps": { "subject_code": { "algebra": "ALG" }, "kind": { "fo": "FO", "sor": "SOR", "soch": "SOCH" } } }
+                """);
         warehouse = tmp.resolve("warehouse");
         result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
                 "builtin", StudentIds.withKey("k"), 5, null, null)).run();
+    }
+
+    static void writeOneFile(org.apache.spark.sql.Dataset<Row> rows, Path target) throws Exception {
+        Path staging = tmp.resolve("staging-" + target.getFileName());
+        rows.coalesce(1).write().parquet(staging.toString());
+        try (var files = Files.list(staging)) {
+            Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+            Files.copy(part, target);
+        }
+    }
+
+    @Test
+    void aSourceManifestMapsAParquetExportWithItsOwnFormats() {
+        Pipeline.SourceCounts diary = result.sources().get("diaryparq");
+        assertThat(diary.read()).isEqualTo(4L * tenth);
+        assertThat(diary.accepted()).isEqualTo(4L * tenth);
+        List<Row> events = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
+                Table.GRADE_EVENTS)).toString()).where("source = 'diaryparq'")
+                .select("event_date", "recorded_at", "class_label").distinct().collectAsList();
+        assertThat(events).extracting(r -> r.get(0) + " " + r.get(1) + " " + r.get(2))
+                .containsExactly("2026-02-12 2026-02-12 09:30:00.0 10А");
     }
 
     @Test
