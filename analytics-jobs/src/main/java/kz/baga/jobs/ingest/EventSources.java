@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
@@ -73,39 +74,51 @@ public final class EventSources {
     }
 
     /**
-     * Parquet files: the mapped columns as text (typed dates and timestamps in the source's formats, which
-     * normalise() parses back), {@code line} = the row's 1-based position in its file (Spark's
-     * {@code _metadata.row_index}), {@code raw} null (see {@link EventValidator}). There is no column count to check: a
-     * file without a mapped column fails the run, like a CSV header without it.
+     * Parquet files: the mapped columns as text ({@link #textColumns}), {@code line} = the row's 1-based position in
+     * its file (Spark's {@code _metadata.row_index}), {@code raw} null (see {@link EventValidator}).
      */
     static Dataset<Row> readParquet(SparkSession spark, String folder, List<org.apache.hadoop.fs.Path> files,
                                     SourceSpec spec) {
         String[] paths = files.stream().map(org.apache.hadoop.fs.Path::toString).toArray(String[]::new);
         Dataset<Row> rows = spark.read().parquet(paths);
-        List<String> present = List.of(rows.columns());
+        Map<String, Column> asText = textColumns(rows, spec, folder + "/" + files.get(0).getName());
+        // No text per row: validation writes a rejected row's fields as JSON, and only for rejected rows.
+        return rows.select(withProvenance(asText, concat(lit(folder + "/"), col("_metadata.file_name")),
+                col("_metadata.row_index").plus(1), lit(null).cast("string")));
+    }
+
+    /**
+     * The mapped columns of a typed source as text, keyed by canonical name: a date or timestamp in the source's own
+     * format (which {@link #normalise} parses back), anything else cast. A mapped column that is missing fails the
+     * run, like a CSV header without it.
+     */
+    static Map<String, Column> textColumns(Dataset<Row> rows, SourceSpec spec, String where) {
         Map<String, Column> asText = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : spec.columns().entrySet()) {
-            if (!present.contains(e.getValue())) {
-                throw new InputException(folder + "/" + files.get(0).getName() + ": the file has no column '"
-                        + e.getValue() + "' (columns: " + String.join(",", present) + ")");
-            }
-            Column c = col("`" + e.getValue() + "`");
-            // A typed date or timestamp is written in the source's own format, which normalise() parses back.
-            DataType type = rows.schema().apply(e.getValue()).dataType();
-            Column text = type instanceof DateType ? date_format(c, spec.dateFormat())
+            // Spark resolves column names case-insensitively; so does this check.
+            StructField field = java.util.Arrays.stream(rows.schema().fields())
+                    .filter(f -> f.name().equalsIgnoreCase(e.getValue())).findFirst()
+                    .orElseThrow(() -> new InputException(where + ": there is no column '" + e.getValue()
+                            + "' (columns: " + String.join(",", rows.columns()) + ")"));
+            Column c = col("`" + field.name() + "`");
+            DataType type = field.dataType();
+            asText.put(e.getKey(), type instanceof DateType ? date_format(c, spec.dateFormat())
                     : type instanceof TimestampType ? date_format(c, spec.timestampFormat())
-                    : c.cast("string");
-            asText.put(e.getKey(), text);
+                    : c.cast("string"));
         }
+        return asText;
+    }
+
+    /** The text columns under their canonical names, then what locates a row: file, line, raw, field counts (0). */
+    static Column[] withProvenance(Map<String, Column> asText, Column file, Column line, Column raw) {
         List<Column> cols = new ArrayList<>();
         asText.forEach((k, v) -> cols.add(v.as(k)));
-        cols.add(concat(lit(folder + "/"), col("_metadata.file_name")).as("file"));
-        cols.add(col("_metadata.row_index").plus(1).as("line"));
-        // No text per row: validation writes a rejected row's fields as JSON, and only for rejected rows.
-        cols.add(lit(null).cast("string").as("raw"));
+        cols.add(file.as("file"));
+        cols.add(line.as("line"));
+        cols.add(raw.as("raw"));
         cols.add(lit(0).as("field_count"));
         cols.add(lit(0).as("expected_fields"));
-        return rows.select(cols.toArray(Column[]::new));
+        return cols.toArray(Column[]::new);
     }
 
     /** Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text. */
@@ -134,24 +147,11 @@ public final class EventSources {
         } else {
             table = spark.read().jdbc(url, spec.table(), props);
         }
-        List<Column> cols = new ArrayList<>();
-        Map<String, Column> asText = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : spec.columns().entrySet()) {
-            Column c = col("`" + e.getValue() + "`");
-            Column text = e.getKey().equals("recorded_at")
-                    ? expr("date_format(`" + e.getValue() + "`, 'yyyy-MM-dd HH:mm:ss')")
-                    : c.cast("string");
-            asText.put(e.getKey(), text);
-        }
-        asText.forEach((k, v) -> cols.add(v.as(k)));
-        cols.add(lit("jdbc:" + spec.table()).as("file"));
-        cols.add(lit(0L).as("line"));
+        Map<String, Column> asText = textColumns(table, spec, "source " + spec.name() + " (table " + spec.table() + ")");
         List<Column> rawFields = new ArrayList<>();
         asText.forEach((k, v) -> rawFields.add(v.as(spec.columns().get(k))));
-        cols.add(to_json(struct(rawFields.toArray(Column[]::new))).as("raw"));
-        cols.add(lit(0).as("field_count"));
-        cols.add(lit(0).as("expected_fields"));
-        return table.select(cols.toArray(Column[]::new));
+        return table.select(withProvenance(asText, lit("jdbc:" + spec.table()), lit(0L),
+                to_json(struct(rawFields.toArray(Column[]::new)))));
     }
 
     private static String env(String name, SourceSpec spec) {
