@@ -15,9 +15,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import kz.baga.contract.Table;
 import kz.baga.jobs.ingest.EventSources;
@@ -48,6 +53,11 @@ import org.apache.spark.storage.StorageLevel;
  * The whole run: ingest → marks → metrics → commit. Every table is written into a new snapshot folder; only
  * when all are written does {@code CURRENT} move. Stages are timed and the counts that must add up
  * (read = accepted + rejected + merged) are checked before the commit.
+ *
+ * <p>Tables that do not depend on each other are written concurrently (a few writer threads submit Spark jobs
+ * side by side). A single query leaves cores idle while the driver plans, generates code, builds a broadcast or
+ * runs the last task of a stage: on 2 cores at 1 M events no task ran for 13 of 50 s. Spark shares the cores
+ * between the concurrent jobs' tasks, so the idle time of one is used by another.
  */
 public final class Pipeline {
 
@@ -79,14 +89,30 @@ public final class Pipeline {
     private final SparkSession spark;
     private final Options options;
     private final Map<String, Long> stageMillis = new LinkedHashMap<>();
-    private final Map<String, Long> tableRows = new LinkedHashMap<>();
+    private final Map<String, Long> tableRows = new ConcurrentHashMap<>();
+    /** Writers for tables that can be written beside others; each job is tagged with the run's job group. */
+    private final ExecutorService writers;
+    private final List<Future<?>> pendingWrites = new ArrayList<>();
+    private String jobGroup;
     private SnapshotStore store;
     private String id;
 
     public Pipeline(SparkSession spark, Options options) {
         this.spark = spark;
         this.options = options;
+        AtomicInteger n = new AtomicInteger();
+        this.writers = WRITER_THREADS == 0 ? null : Executors.newFixedThreadPool(WRITER_THREADS, r -> {
+            Thread t = new Thread(r, "baga-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
+
+    /**
+     * Concurrent table writes besides the main thread's. Two were enough to keep both cores of the bench machine
+     * busy; more only add jobs that wait for cores and hold memory.
+     */
+    private static final int WRITER_THREADS = Integer.getInteger("baga.writerThreads", 2);
 
     public Result run() throws IOException {
         long start = System.nanoTime();
@@ -94,6 +120,9 @@ public final class Pipeline {
         InputFolder input = InputFolder.open(options.input(), spark.sparkContext().hadoopConfiguration());
         store = SnapshotStore.open(options.warehouse(), spark.sparkContext().hadoopConfiguration());
         id = store.newSnapshotId();
+        jobGroup = "baga-" + id;
+        // No description: Spark then names each job by its call site, which the event log summaries rely on.
+        spark.sparkContext().setJobGroup(jobGroup, null, true);
         ExecutorService background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "baga-checksums");
             t.setDaemon(true);
@@ -101,10 +130,26 @@ public final class Pipeline {
         });
         // Checksums of the inputs are read on a side thread while Spark parses them.
         Future<Map<String, Map<String, Object>>> checksums = background.submit(input::checksums);
+        boolean done = false;
         try {
-            return runStages(input, rules, checksums, start);
+            Result result = runStages(input, rules, checksums, start);
+            done = true;
+            return result;
         } finally {
             background.shutdownNow();
+            if (!done) {
+                // A failed run stops its other writes before its work folder is removed under them.
+                spark.sparkContext().cancelJobGroup(jobGroup);
+            }
+            if (writers != null) {
+                writers.shutdownNow();
+                try {
+                    writers.awaitTermination(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            spark.sparkContext().clearJobGroup();
             store.deleteQuietly(store.workPath(id));
         }
     }
@@ -133,9 +178,6 @@ public final class Pipeline {
             EventValidator.validate(events, ref, rules).write().option("parquet.enable.dictionary", "false")
                     .mode("overwrite").parquet(staged);
             progress("  events parsed and validated");
-            write(Table.STUDENT_DIRECTORY, ref.directory());
-            write(Table.SCHOOLS, ref.schools().coalesce(1));
-            write(Table.SUBJECTS, ref.subjects().coalesce(1));
         } finally {
             saved.forEach((k, v) -> {
                 if (v == null) {
@@ -145,12 +187,16 @@ public final class Pipeline {
                 }
             });
         }
+        // The reference tables and the rejected rows are small: written beside the duplicate search.
+        writeAsync(Table.STUDENT_DIRECTORY, ref.directory());
+        writeAsync(Table.SCHOOLS, ref.schools().coalesce(1));
+        writeAsync(Table.SUBJECTS, ref.subjects().coalesce(1));
         Dataset<Row> validated = spark.read().parquet(staged);
         Dataset<Row> rejected = validated.where(col("reason").isNotNull())
                 .select(col("source"), col("file"), col("line"), col("reason"), col("raw"), col("school_id"),
                         col("detail"))
                 .unionByName(ref.rejected());
-        write(Table.REJECTED_EVENTS, rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
+        writeAsync(Table.REJECTED_EVENTS, rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
 
         Dataset<Row> accepted = validated.where(col("reason").isNull());
         // Duplicates are rare: find them by the 64-bit hash of (source, event_id) that validation stored — one
@@ -195,6 +241,7 @@ public final class Pipeline {
                 byReason.merge(r.getString(1), r.getLong(2), Long::sum);
             }
         }
+        awaitWrites();
         long acceptedRows = sourceCounts.values().stream().mapToLong(SourceCounts::accepted).sum();
         if (tableRows.get(Table.GRADE_EVENTS.tableName()) != acceptedRows) {
             throw new IllegalStateException("grade_events has " + tableRows.get(Table.GRADE_EVENTS.tableName())
@@ -217,6 +264,8 @@ public final class Pipeline {
         Dataset<Row> certified = TermGrades.certifiedAll(events).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> imported = TermGrades.ofKind(certified, "TERM");
         Dataset<Row> termFull = TermGrades.build(computed, imported, placement).persist(StorageLevel.MEMORY_AND_DISK());
+        // The dynamics need only the totals and the placement: a metric, written while the marks are computed.
+        writeAsync(Table.GRADE_DYNAMICS, GradeDynamics.fromTotals(totals, placement));
         write(Table.TERM_GRADES, TermGrades.table(termFull));
         Dataset<Row> termGrades = spark.read().parquet(store.tablePath(id, Table.TERM_GRADES).toString())
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -225,6 +274,11 @@ public final class Pipeline {
         write(Table.ANNUAL_GRADES, AnnualGrades.table(annualFull));
         Dataset<Row> annual = spark.read().parquet(store.tablePath(id, Table.ANNUAL_GRADES).toString())
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        // Rankings and indicators need the term and annual marks only: written beside the reconciliation.
+        writeAsync(Table.CLASS_RANKINGS, ClassRankings.build(termGrades, annualFull));
+        Dataset<Row> marks = Indicators.marks(termGrades, annual, ref.schools()).persist(StorageLevel.MEMORY_AND_DISK());
+        writeAsync(Table.SCHOOL_INDICATORS, Indicators.school(marks, rules));
+        writeAsync(Table.DISTRICT_INDICATORS, Indicators.district(marks, rules).coalesce(1));
         Dataset<Row> gaps = Gaps.termGaps(termGrades, subjects).unionByName(Gaps.yearGaps(directory, placement, rules));
         Dataset<Row> reconciliation = TermGrades.conflicts(termFull)
                 .unionByName(AnnualGrades.conflicts(annualFull))
@@ -237,15 +291,11 @@ public final class Pipeline {
 
         // ---------------------------------------------------------------- metrics
         t = System.nanoTime();
-        progress("metrics: rankings, dynamics, medals, indicators");
-        write(Table.CLASS_RANKINGS, ClassRankings.build(termGrades, annualFull));
-        write(Table.GRADE_DYNAMICS, GradeDynamics.fromTotals(totals, placement));
+        progress("metrics: medals (rankings, dynamics and indicators are under way)");
         Dataset<Row> gapRows = spark.read().parquet(store.tablePath(id, Table.RECONCILIATION).toString())
                 .where(col("issue").equalTo("GAP"));
         write(Table.MEDAL_ELIGIBILITY, MedalEligibility.build(directory, termGrades, annual, gapRows, subjects, rules));
-        Dataset<Row> marks = Indicators.marks(termGrades, annual, ref.schools()).persist(StorageLevel.MEMORY_AND_DISK());
-        write(Table.SCHOOL_INDICATORS, Indicators.school(marks, rules));
-        write(Table.DISTRICT_INDICATORS, Indicators.district(marks, rules).coalesce(1));
+        awaitWrites();
         stage("metrics", t);
         spark.catalog().clearCache();
 
@@ -282,7 +332,7 @@ public final class Pipeline {
         counts.put("rejected_by_reason", byReason);
         counts.put("reference_rows_rejected", referenceRejected);
         manifest.put("counts", counts);
-        manifest.put("tables", tableRows);
+        manifest.put("tables", orderedTableRows());
         Map<String, Object> layout = new LinkedHashMap<>();
         for (Table table : Table.values()) {
             layout.put(table.tableName(), table.partitionColumn().map(p -> "partitioned by " + p).orElse("single"));
@@ -295,7 +345,7 @@ public final class Pipeline {
         List<String> pruned = store.prune(options.keepSnapshots());
         stage("commit", t);
         progress("committed snapshot " + id);
-        return new Result(id, sourceCounts, referenceRejected, byReason, tableRows, stageMillis,
+        return new Result(id, sourceCounts, referenceRejected, byReason, orderedTableRows(), stageMillis,
                 (System.nanoTime() - start) / 1_000_000, pruned);
     }
 
@@ -324,6 +374,59 @@ public final class Pipeline {
             out.put(source, new SourceCounts(ra[0], ra[1] - m, ra[0] - ra[1], m));
         });
         return out;
+    }
+
+    /** Row counts in the contract's table order, whichever write finished first. */
+    private Map<String, Long> orderedTableRows() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Table table : Table.values()) {
+            Long rows = tableRows.get(table.tableName());
+            if (rows != null) {
+                out.put(table.tableName(), rows);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #write} on a writer thread; {@link #awaitWrites} collects it (and its failure). */
+    private void writeAsync(Table table, Dataset<Row> data) throws IOException {
+        if (writers == null) {
+            write(table, data);
+            return;
+        }
+        pendingWrites.add(CompletableFuture.runAsync(() -> {
+            spark.sparkContext().setJobGroup(jobGroup, null, true);
+            try {
+                write(table, data);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, writers));
+    }
+
+    /** Waits for every write started so far; the first failure is rethrown once all have stopped. */
+    private void awaitWrites() throws IOException {
+        Throwable first = null;
+        for (Future<?> f : pendingWrites) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                first = first == null ? e.getCause() : first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while tables were written", e);
+            }
+        }
+        pendingWrites.clear();
+        if (first instanceof java.io.UncheckedIOException u) {
+            throw u.getCause();
+        } else if (first instanceof RuntimeException r) {
+            throw r;
+        } else if (first instanceof Error err) {
+            throw err;
+        } else if (first != null) {
+            throw new IOException(first);
+        }
     }
 
     /** Writes a table of the contract into the snapshot and records its row count (from the Parquet footers). */
