@@ -3,9 +3,13 @@ package kz.baga.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Argument checks of {@code ./baga pipeline} that fail before Spark starts. Hadoop reads {@code [ ] { } \} in a
@@ -52,5 +56,38 @@ class PipelineCommandTest {
         Outcome o = run("--input", "/nonexistent/baga-input(2)", "--warehouse", "/tmp/baga-test/wh-local(2)");
         assertThat(o.code()).isEqualTo(3);
         assertThat(o.err()).doesNotContain("glob");
+    }
+
+    @Test
+    void shufflePartitionsFollowTheEventBytesLocally() {
+        long mb = 1L << 20;
+        // one per core and 128 MB, at least 1 and at most 4 per core
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, 0)).isEqualTo(2);
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, 111 * mb)).isEqualTo(2);
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, 128 * mb)).isEqualTo(2);
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, 128 * mb + 1)).isEqualTo(4);
+        assertThat(PipelineCommand.defaultPartitions("local[2]", 2, 300 * mb)).isEqualTo(6);
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, 1200 * mb)).isEqualTo(8);
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 16, 50_000 * mb)).isEqualTo(64);
+        // size unknown (a database source, a remote folder): 4 per core; a cluster: 64 whatever the size
+        assertThat(PipelineCommand.defaultPartitions("local[*]", 2, -1)).isEqualTo(8);
+        assertThat(PipelineCommand.defaultPartitions("spark://127.0.0.1:7077", 2, 111 * mb)).isEqualTo(64);
+    }
+
+    @Test
+    void eventBytesCountEventFilesParquetEightfoldAndGiveUpOnDatabases(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("events"));
+        Files.createDirectories(dir.resolve("sources/kundelik"));
+        Files.write(dir.resolve("schools.csv"), new byte[5000]);
+        Files.write(dir.resolve("events/a.csv"), new byte[1000]);
+        Files.write(dir.resolve("events/b.parquet"), new byte[100]);
+        Files.write(dir.resolve("sources/kundelik/export.csv"), new byte[300]);
+        Files.writeString(dir.resolve("sources/kundelik/manifest.json"), "{\"delimiter\": \";\"}");
+        assertThat(PipelineCommand.eventBytes(dir)).isEqualTo(1000 + 800 + 300);
+        assertThat(PipelineCommand.eventBytes(dir.resolve("missing"))).isEqualTo(-1);
+        assertThat(PipelineCommand.eventBytes(Path.of("hdfs://namenode/input"))).isEqualTo(-1);
+        Files.createDirectories(dir.resolve("sources/diary"));
+        Files.writeString(dir.resolve("sources/diary/manifest.json"), "{\"type\": \"jdbc\", \"table\": \"marks\"}");
+        assertThat(PipelineCommand.eventBytes(dir)).isEqualTo(-1);
     }
 }
