@@ -1,16 +1,13 @@
 package kz.baga.jobs.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import kz.baga.jobs.BagaSpark;
 import kz.baga.jobs.Pipeline;
 import kz.baga.jobs.ingest.InputException;
+import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.ingest.StudentIds;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.SparkSession;
@@ -89,9 +86,10 @@ public final class PipelineCommand {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
         }
+        InputFolder folder;
         try {
             // Fail on a wrong path in a second, before Spark starts.
-            kz.baga.jobs.ingest.InputFolder.open(input, new org.apache.hadoop.conf.Configuration());
+            folder = InputFolder.open(input, new org.apache.hadoop.conf.Configuration());
         } catch (InputException e) {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
@@ -102,7 +100,7 @@ public final class PipelineCommand {
                     + " is not set; student ids use the public demo key (fine for a demo, not for real pupils)");
         }
         int partitions = shuffle != null ? shuffle
-                : defaultPartitions(master, Runtime.getRuntime().availableProcessors(), eventBytes(Path.of(input)));
+                : defaultPartitions(master, Runtime.getRuntime().availableProcessors(), folder.eventBytes());
         PrintStream progressOut = err;
         boolean showProgress = !quiet;
         SparkSession spark = null;
@@ -138,8 +136,8 @@ public final class PipelineCommand {
      * Shuffle partitions when none are given. Locally, one per core for each 128 MB of event files, between 1 and 4
      * per core: a small district's shuffles then run as few, larger tasks (each task and each output file has a
      * fixed cost; 1 M events, 111 MB: 8 partitions 65.6 s, 2 partitions 62.1 s), while a large one keeps 4 per core
-     * so that no task holds more than a core's share of memory. {@code eventBytes} is negative when unknown (a
-     * database source, a remote input): the 4-per-core default. A cluster gets 64, which adaptive execution
+     * so that no task holds more than a core's share of memory. {@code eventBytes} ({@link InputFolder#eventBytes}) is
+     * negative when unknown (a database source): the 4-per-core default. A cluster gets 64, which adaptive execution
      * coalesces to what the data needs.
      */
     static int defaultPartitions(String master, int cores, long eventBytes) {
@@ -152,42 +150,6 @@ public final class PipelineCommand {
         }
         long perCore = Math.min(4, Math.max(1, (eventBytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION));
         return (int) (perCore * c);
-    }
-
-    /**
-     * Bytes of the event files of a local input folder ({@code events/} and {@code sources/}), Parquet counted
-     * eightfold (it holds the same events in about an eighth of the bytes); -1 when the folder is not local or a
-     * source reads a database, whose size cannot be seen from here.
-     */
-    static long eventBytes(Path input) {
-        if (input.toString().contains("://") || !Files.isDirectory(input)) {
-            return -1;
-        }
-        long[] total = {0};
-        boolean[] database = {false};
-        for (String folder : new String[] {"events", "sources"}) {
-            Path dir = input.resolve(folder);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.filter(Files::isRegularFile).forEach(f -> {
-                    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-                    try {
-                        if (name.startsWith("manifest.")) {
-                            database[0] |= Files.readString(f).contains("jdbc");
-                        } else {
-                            total[0] += Files.size(f) * (name.endsWith(".parquet") ? 8 : 1);
-                        }
-                    } catch (IOException e) {
-                        // unreadable here means the pipeline reports it properly; the size is only a hint
-                    }
-                });
-            } catch (IOException | UncheckedIOException e) {
-                return -1;
-            }
-        }
-        return database[0] ? -1 : total[0];
     }
 
     static void printSummary(Pipeline.Result r, String warehouse, Rules rules, PrintStream out) {

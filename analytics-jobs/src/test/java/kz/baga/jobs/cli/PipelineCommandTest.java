@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import kz.baga.jobs.ingest.InputFolder;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,18 +78,30 @@ class PipelineCommandTest {
 
     @Test
     void eventBytesCountEventFilesParquetEightfoldAndGiveUpOnDatabases(@TempDir Path dir) throws IOException {
+        for (String ref : InputFolder.REFERENCE_FILES) {
+            Files.write(dir.resolve(ref), new byte[5000]);
+        }
         Files.createDirectories(dir.resolve("events"));
         Files.createDirectories(dir.resolve("sources/kundelik"));
-        Files.write(dir.resolve("schools.csv"), new byte[5000]);
         Files.write(dir.resolve("events/a.csv"), new byte[1000]);
         Files.write(dir.resolve("events/b.parquet"), new byte[100]);
-        Files.write(dir.resolve("sources/kundelik/export.csv"), new byte[300]);
-        Files.writeString(dir.resolve("sources/kundelik/manifest.json"), "{\"delimiter\": \";\"}");
-        assertThat(PipelineCommand.eventBytes(dir)).isEqualTo(1000 + 800 + 300);
-        assertThat(PipelineCommand.eventBytes(dir.resolve("missing"))).isEqualTo(-1);
-        assertThat(PipelineCommand.eventBytes(Path.of("hdfs://namenode/input"))).isEqualTo(-1);
+        Files.write(dir.resolve("sources/kundelik/kundelik-1.csv"), new byte[300]);
+        Files.write(dir.resolve("sources/kundelik/notes.txt"), new byte[7000]);
+        Files.copy(Path.of("../sample-data/district-small/sources/kundelik/manifest.json"),
+                dir.resolve("sources/kundelik/manifest.json"));
+        // reference files, the manifest and files no source reads are not event bytes
+        assertThat(eventBytes(dir)).isEqualTo(1000 + 800 + 300);
         Files.createDirectories(dir.resolve("sources/diary"));
-        Files.writeString(dir.resolve("sources/diary/manifest.json"), "{\"type\": \"jdbc\", \"table\": \"marks\"}");
-        assertThat(PipelineCommand.eventBytes(dir)).isEqualTo(-1);
+        Files.writeString(dir.resolve("sources/diary/manifest.json"), """
+                {"type": "jdbc", "urlEnv": "DIARY_URL", "table": "marks",
+                 "constants": {"source": "diary"},
+                 "columns": {"event_id": "id", "academic_year": "year", "iin": "iin", "school_id": "school",
+                             "subject_code": "subject", "term": "term", "kind": "kind", "score": "score",
+                             "max_score": "max_score", "event_date": "date"}}""");
+        assertThat(eventBytes(dir)).isEqualTo(-1);
+    }
+
+    private static long eventBytes(Path dir) {
+        return InputFolder.open(dir.toString(), new Configuration()).eventBytes();
     }
 }
