@@ -39,6 +39,11 @@ public final class PipelineCommand {
     }
 
     public static void main(String[] args) {
+        // Before any Spark class is compiled; a failure only costs speed (BAGA_DEBUG=1 shows the JVM's answer).
+        String jit = JitDirectives.install();
+        if (System.getenv("BAGA_DEBUG") != null) {
+            System.err.println("baga pipeline: JIT directives: " + jit);
+        }
         int code = run(args, System.out, System.err);
         System.exit(code);
     }
