@@ -117,6 +117,13 @@ public final class PipelineCommand {
                     rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, keep,
                     showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null)).run();
             printSummary(result, warehouse, rules, out);
+            if (System.getenv("BAGA_DEBUG") != null) {
+                // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
+                com.codahale.metrics.Histogram compiled =
+                        org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
+                err.println("baga pipeline: code generation: " + compiled.getCount() + " classes compiled, "
+                        + Math.round(compiled.getSnapshot().getMean() * compiled.getCount()) + " ms");
+            }
             return 0;
         } catch (InputException e) {
             err.println("baga pipeline: " + e.getMessage());
