@@ -121,8 +121,9 @@ public final class PipelineCommand {
                 // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
                 com.codahale.metrics.Histogram compiled =
                         org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
-                err.println("baga pipeline: code generation: " + compiled.getCount() + " classes compiled, "
-                        + Math.round(compiled.getSnapshot().getMean() * compiled.getCount()) + " ms");
+                long ms = Math.round(compiled.getSnapshot().getMean() * compiled.getCount());
+                err.println("baga pipeline: code generation: " + compiled.getCount() + " classes compiled in about "
+                        + ms + " ms (sampled mean × count)");
             }
             return 0;
         } catch (InputException e) {
