@@ -38,7 +38,13 @@ public final class BagaSpark {
                 // Partitioned writes (a folder per school) without sorting each task's rows first, as long as a
                 // task holds at most this many schools; beyond that Spark falls back to sorting.
                 .config("spark.sql.maxConcurrentOutputFileWriters", "32")
-                .config("spark.sql.debug.maxToStringFields", "200");
+                .config("spark.sql.debug.maxToStringFields", "200")
+                // A whole-stage method over 8,000 bytes of bytecode is too big for HotSpot's C1 at its profiling tier
+                // (it gives up, and with generated classes kept off C2 the method would run interpreted: see
+                // EventValidator.endStage). Such a stage runs without whole-stage code generation instead: slower
+                // than a compiled stage, far faster than an interpreted one. The pipeline's own stages stay under
+                // it (ValidationCodegenTest); this catches the rest, e.g. a source with many more columns.
+                .config("spark.sql.codegen.hugeMethodLimit", "8000");
         if (master.startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         } else {

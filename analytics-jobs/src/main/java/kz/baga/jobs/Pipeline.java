@@ -161,6 +161,7 @@ public final class Pipeline {
         progress("ingest: reading " + input.sources().size() + " source(s) from " + input.root());
         String staged = store.workPath(id) + "/validated";
         ReferenceData ref;
+        EventValidator.Validated validated;
         Map<String, String> saved = new LinkedHashMap<>();
         NumberedCsv.ONE_FILE_PER_PARTITION.forEach((k, v) -> {
             saved.put(k, spark.conf().get(k, null));
@@ -176,7 +177,8 @@ public final class Pipeline {
             // Staged rows are read back once or twice: plain encoding writes faster than trying dictionaries on
             // columns that are mostly unique (event ids, raw lines), and the files are deleted after the run.
             // Every read of them is a full scan, so min/max statistics (compared on every value) would go unused.
-            EventValidator.validate(events, ref, rules).write().option("parquet.enable.dictionary", "false")
+            validated = EventValidator.validateCounted(events, ref, rules);
+            validated.rows().write().option("parquet.enable.dictionary", "false")
                     .option("parquet.column.statistics.enabled", "false")
                     .mode("overwrite").parquet(staged);
             progress("  events parsed and validated");
@@ -193,14 +195,14 @@ public final class Pipeline {
         writeAsync(Table.STUDENT_DIRECTORY, ref.directory());
         writeAsync(Table.SCHOOLS, ref.schools().coalesce(1));
         writeAsync(Table.SUBJECTS, ref.subjects().coalesce(1));
-        Dataset<Row> validated = spark.read().parquet(staged);
-        Dataset<Row> rejected = validated.where(col("reason").isNotNull())
+        Dataset<Row> stagedRows = spark.read().parquet(staged);
+        Dataset<Row> rejected = stagedRows.where(col("reason").isNotNull())
                 .select(col("source"), col("file"), col("line"), col("reason"), col("raw"), col("school_id"),
                         col("detail"))
                 .unionByName(ref.rejected());
         writeAsync(Table.REJECTED_EVENTS, rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
 
-        Dataset<Row> accepted = validated.where(col("reason").isNull());
+        Dataset<Row> accepted = stagedRows.where(col("reason").isNull());
         // Duplicates are rare: find them by the 64-bit hash of (source, event_id) that validation stored — one
         // fixed-width column to read, group and look up. Only the rows whose hash repeats are candidates, and of
         // those only the columns that pick the surviving copy or describe it are read; a hash collision just makes
@@ -234,8 +236,9 @@ public final class Pipeline {
         write(Table.GRADE_EVENTS, deduped);
 
         // One pass over the staged rows for both the per-source counts and the per-reason counts.
-        List<Row> bySourceAndReason = validated.groupBy("source", "reason").count().collectAsList();
+        List<Row> bySourceAndReason = stagedRows.groupBy("source", "reason").count().collectAsList();
         Map<String, SourceCounts> sourceCounts = countSources(bySourceAndReason, dupKeys);
+        checkStaged(validated, bySourceAndReason);
         long referenceRejected = ref.rejected().count();
         Map<String, Long> byReason = new TreeMap<>();
         for (Row r : bySourceAndReason) {
@@ -376,6 +379,25 @@ public final class Pipeline {
             out.put(source, new SourceCounts(ra[0], ra[1] - m, ra[0] - ra[1], m));
         });
         return out;
+    }
+
+    /**
+     * The staged rows read back must be the rows validation saw: as many in all, as many rejected. Spark counted
+     * both while it validated (EventValidator.Validated); a difference means rows were lost on the way to the
+     * staged files, and the run stops before anything is committed.
+     */
+    private static void checkStaged(EventValidator.Validated validated, List<Row> bySourceAndReason) {
+        long staged = 0;
+        long stagedRejected = 0;
+        for (Row r : bySourceAndReason) {
+            staged += r.getLong(2);
+            stagedRejected += r.isNullAt(1) ? 0 : r.getLong(2);
+        }
+        if (staged != validated.enteredRows() || stagedRejected != validated.rejectedRows()) {
+            throw new IllegalStateException("validation saw " + validated.enteredRows() + " rows ("
+                    + validated.rejectedRows() + " rejected) but the staged files hold " + staged + " ("
+                    + stagedRejected + " rejected); refusing to commit");
+        }
     }
 
     /** Row counts in the contract's table order, whichever write finished first. */
