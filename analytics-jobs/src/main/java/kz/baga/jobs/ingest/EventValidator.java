@@ -98,9 +98,9 @@ public final class EventValidator {
      * Ends a whole-stage code generation stage here. HotSpot's C1 compiler gives up on a generated method of more
      * than about 8,000 bytes of bytecode at its profiling tier, and then marks it not C1-compilable at all; with
      * the pipeline's compiler directives keeping generated classes off C2 (cli/JitDirectives), the method then
-     * runs interpreted for the rest of the stage. As one stage the validation's method was 15,933 bytes: in about a
-     * third of runs C1 tried its profiling tier first, and a 1 M-event ingest took 32-36 s instead of 24-25 s (at
-     * 10 M the whole validation ran interpreted). Spark has no operator that only ends a stage; an observation
+     * runs interpreted for the rest of the stage. As one stage the validation's method was 15,933 bytes: in 6 of 17
+     * runs C1 tried its profiling tier first, and a 1 M-event ingest took 32-38 s instead of 24-29 s (at 10 M, once,
+     * 208 s instead of 111 s; bench/README.md, session 8). Spark has no operator that only ends a stage; an observation
      * (CollectMetricsExec) generates no code, so the stage ends at it, and its count is checked by the pipeline.
      */
     private static Dataset<Row> endStage(Dataset<Row> rows, Observation observation, Column metric) {
