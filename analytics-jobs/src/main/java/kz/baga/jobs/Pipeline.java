@@ -177,7 +177,7 @@ public final class Pipeline {
             // Staged rows are read back once or twice: plain encoding writes faster than trying dictionaries on
             // columns that are mostly unique (event ids, raw lines), and the files are deleted after the run.
             // Every read of them is a full scan, so min/max statistics (compared on every value) would go unused.
-            validated = EventValidator.validateCounted(events, ref, rules);
+            validated = EventValidator.validate(events, ref, rules);
             validated.rows().write().option("parquet.enable.dictionary", "false")
                     .option("parquet.column.statistics.enabled", "false")
                     .mode("overwrite").parquet(staged);

@@ -38,10 +38,13 @@ public final class PipelineCommand {
     private PipelineCommand() {
     }
 
+    /** BAGA_DEBUG set: stack traces, the JIT directives' installation and the code generation count. */
+    private static final boolean DEBUG = System.getenv("BAGA_DEBUG") != null;
+
     public static void main(String[] args) {
         // Before any Spark class is compiled; a failure only costs speed (BAGA_DEBUG=1 shows the JVM's answer).
         String jit = JitDirectives.install();
-        if (System.getenv("BAGA_DEBUG") != null) {
+        if (DEBUG) {
             System.err.println("baga pipeline: JIT directives: " + jit);
         }
         int code = run(args, System.out, System.err);
@@ -117,7 +120,7 @@ public final class PipelineCommand {
                     rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, keep,
                     showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null)).run();
             printSummary(result, warehouse, rules, out);
-            if (System.getenv("BAGA_DEBUG") != null) {
+            if (DEBUG) {
                 // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
                 com.codahale.metrics.Histogram compiled =
                         org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
@@ -131,7 +134,7 @@ public final class PipelineCommand {
             return 3;
         } catch (Exception e) {
             err.println("baga pipeline: failed, CURRENT still names the previous snapshot: " + firstLine(e));
-            if (System.getenv("BAGA_DEBUG") != null) {
+            if (DEBUG) {
                 e.printStackTrace(err);
             }
             return 1;

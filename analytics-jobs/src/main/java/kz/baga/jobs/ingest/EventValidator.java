@@ -108,18 +108,13 @@ public final class EventValidator {
     }
 
     /**
-     * @param events   rows of {@link EventSources#OUTPUT}
-     * @return the events with typed columns, {@code student_id}, {@code reason} and {@code detail}
-     */
-    public static Dataset<Row> validate(Dataset<Row> events, ReferenceData ref, Rules rules) {
-        return validateCounted(events, ref, rules).rows();
-    }
-
-    /**
-     * {@link #validate}, in three code generation stages of under 7,500 bytes each (see {@link #endStage}): the
+     * Generated as three code generation stages (see {@link #endStage}; 7,332 bytes at most on the sample): the
      * joins and the IIN check; the typed values and the reason code; the output columns.
+     *
+     * @param events   rows of {@link EventSources#OUTPUT}
+     * @return the events with typed columns, {@code student_id}, {@code reason} and {@code detail}, and the counts
      */
-    public static Validated validateCounted(Dataset<Row> events, ReferenceData ref, Rules rules) {
+    public static Validated validate(Dataset<Row> events, ReferenceData ref, Rules rules) {
         Observation entered = new Observation("validation_entered");
         Observation rejected = new Observation("validation_rejected");
         Dataset<Row> schools = ref.schools().select(col("school_id").as("ref_school_id"));
