@@ -61,9 +61,13 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Pipeline {
 
-    /** What a run needs. {@code beforeCommit} lets tests inject a failure at the last moment. */
+    /**
+     * What a run needs. {@code env} is the environment a JDBC source's variables are read from (the process's, or a
+     * pipeline server's client's). {@code beforeCommit} lets tests inject a failure at the last moment.
+     */
     public record Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
-                          int keepSnapshots, Consumer<String> progress, Runnable beforeCommit) {
+                          Map<String, String> env, int keepSnapshots, Consumer<String> progress,
+                          Runnable beforeCommit) {
     }
 
     /** Counts of one source. */
@@ -173,7 +177,7 @@ public final class Pipeline {
             ref.subjects().persist(StorageLevel.MEMORY_AND_DISK()).count();
             ref.directory().count();
             progress("  reference files loaded");
-            Dataset<Row> events = EventSources.read(spark, input);
+            Dataset<Row> events = EventSources.read(spark, input, options.env());
             // Staged rows are read back once or twice: plain encoding writes faster than trying dictionaries on
             // columns that are mostly unique (event ids, raw lines), and the files are deleted after the run.
             // Every read of them is a full scan, so min/max statistics (compared on every value) would go unused.

@@ -39,7 +39,7 @@ class PipelineEndToEndTest extends SparkTestBase {
 
     static Pipeline.Result run(Path wh, Runnable beforeCommit) throws IOException {
         return new Pipeline(spark, new Pipeline.Options(SAMPLE.toString(), wh.toString(), Rules.defaults(), "builtin",
-                StudentIds.withKey("test-key"), 5, null, beforeCommit)).run();
+                StudentIds.withKey("test-key"), Map.of(), 5, null, beforeCommit)).run();
     }
 
     @BeforeAll

@@ -44,6 +44,7 @@ public final class PeersReport {
         SYSTEMS.put("baga", "Baga local[2]");
         SYSTEMS.put("baga1", "Baga local[1]");
         SYSTEMS.put("bagapq", "Baga local[2], Parquet input");
+        SYSTEMS.put("bagaserver", "Baga local[2], warm pipeline server");
         SYSTEMS.put("duckdb", "DuckDB (reference SQL)");
         SYSTEMS.put("postgres", "PostgreSQL 15 (COPY + same SQL)");
     }
@@ -159,6 +160,11 @@ public final class PeersReport {
                     baga);
             ratio(ratios, "baga_parquet_over_csv", systems.path("bagapq").path("median_wall_s").asDouble(Double.NaN),
                     baga);
+            double server = systems.path("bagaserver").path("median_wall_s").asDouble(Double.NaN);
+            ratio(ratios, "server_over_duckdb", server, systems.path("duckdb").path("median_wall_s").asDouble(Double.NaN));
+            ratio(ratios, "server_over_postgres", server,
+                    systems.path("postgres").path("median_wall_s").asDouble(Double.NaN));
+            ratio(ratios, "server_over_new_jvm", server, baga);
         }
         return out;
     }
@@ -222,6 +228,30 @@ public final class PeersReport {
                     r(s, "baga_over_duckdb"), r(s, "baga_over_postgres"), r(s, "baga_local1_over_local2"),
                     fmt(sys.path("bagapq")), r(s, "baga_parquet_over_csv")));
         }
+        boolean anyServer = false;
+        for (JsonNode s : report.path("sizes")) {
+            anyServer |= !s.path("systems").path("bagaserver").isMissingNode();
+        }
+        if (anyServer) {
+            // The same pipeline handed to a long-lived JVM (./baga pipeline-server): timed from the client's start
+            // to its exit, the server warmed up on the committed sample when it started.
+            sb.append("\nThe same runs handed to a warm pipeline server (`./baga pipeline-server`; whole client process, ")
+                    .append("the server started once before the runs and warmed up on the committed sample):\n\n");
+            sb.append("| events | runs | Baga server (ingest / marks / metrics) | server / new JVM | server / DuckDB | "
+                    + "server / PostgreSQL |\n");
+            sb.append("|---:|---:|---|---:|---:|---:|\n");
+            for (JsonNode s : report.path("sizes")) {
+                JsonNode b = s.path("systems").path("bagaserver");
+                if (b.isMissingNode()) {
+                    continue;
+                }
+                JsonNode bp = b.path("median_phases_s");
+                sb.append(String.format(Locale.ROOT, "| %,d | %d | %.1f (%.1f / %.1f / %.1f) | %s | %s | %s |%n",
+                        s.path("events").asLong(), b.path("runs").asInt(), b.path("median_wall_s").asDouble(),
+                        bp.path("ingest").asDouble(), bp.path("marks").asDouble(), bp.path("metrics").asDouble(),
+                        r(s, "server_over_new_jvm"), r(s, "server_over_duckdb"), r(s, "server_over_postgres")));
+            }
+        }
         return sb.toString();
     }
 
@@ -275,6 +305,7 @@ public final class PeersReport {
         // One colour per system, whichever of them a report has (Baga in reds, the peers in blue and green).
         Map<String, Color> colors = Map.of(SYSTEMS.get("baga"), new Color(0xC0392B),
                 SYSTEMS.get("baga1"), new Color(0xE59866), SYSTEMS.get("bagapq"), new Color(0x7D3C98),
+                SYSTEMS.get("bagaserver"), new Color(0x641E16),
                 SYSTEMS.get("duckdb"), new Color(0x229954), SYSTEMS.get("postgres"), new Color(0x2471A3));
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesPaint(i, colors.getOrDefault(String.valueOf(data.getSeriesKey(i)), Color.GRAY));

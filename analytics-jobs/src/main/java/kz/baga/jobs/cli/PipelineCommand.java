@@ -39,12 +39,12 @@ public final class PipelineCommand {
     }
 
     /** BAGA_DEBUG set: stack traces, the JIT directives' installation and the code generation count. */
-    private static final boolean DEBUG = System.getenv("BAGA_DEBUG") != null;
+    private static final String DEBUG_ENV = "BAGA_DEBUG";
 
     public static void main(String[] args) {
         // Before any Spark class is compiled; a failure only costs speed (BAGA_DEBUG=1 shows the JVM's answer).
         String jit = JitDirectives.install();
-        if (DEBUG) {
+        if (System.getenv(DEBUG_ENV) != null) {
             System.err.println("baga pipeline: JIT directives: " + jit);
         }
         int code = run(args, System.out, System.err);
@@ -52,6 +52,15 @@ public final class PipelineCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), out, err);
+    }
+
+    /**
+     * @param env the environment the run reads ({@code BAGA_ID_KEY}, {@code BAGA_DEBUG}, a JDBC source's variables):
+     *            this JVM's, or a {@link PipelineClient}'s when a {@link PipelineServer} runs the command
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        boolean debug = env.get(DEBUG_ENV) != null;
         String input = null;
         String warehouse = null;
         String master = "local[*]";
@@ -102,7 +111,7 @@ public final class PipelineCommand {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
         }
-        StudentIds ids = StudentIds.fromEnvironment();
+        StudentIds ids = StudentIds.fromEnvironment(env);
         if (ids.usesDemoKey()) {
             err.println("baga pipeline: warning: " + StudentIds.KEY_ENV
                     + " is not set; student ids use the public demo key (fine for a demo, not for real pupils)");
@@ -117,10 +126,10 @@ public final class PipelineCommand {
             spark.sparkContext().setLogLevel("WARN");
             long t0 = System.nanoTime();
             Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,
-                    rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, keep,
+                    rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, env, keep,
                     showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null)).run();
             printSummary(result, warehouse, rules, out);
-            if (DEBUG) {
+            if (debug) {
                 // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
                 com.codahale.metrics.Histogram compiled =
                         org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
@@ -134,7 +143,7 @@ public final class PipelineCommand {
             return 3;
         } catch (Exception e) {
             err.println("baga pipeline: failed, CURRENT still names the previous snapshot: " + firstLine(e));
-            if (DEBUG) {
+            if (debug) {
                 e.printStackTrace(err);
             }
             return 1;

@@ -46,20 +46,26 @@ public final class EventSources {
     }
 
     public static Dataset<Row> read(SparkSession spark, InputFolder input) {
+        return read(spark, input, System.getenv());
+    }
+
+    /** @param env where a JDBC source's variables are looked up (then in system properties) */
+    public static Dataset<Row> read(SparkSession spark, InputFolder input, Map<String, String> env) {
         Dataset<Row> all = null;
         for (InputFolder.Source source : input.sources()) {
-            for (Dataset<Row> part : readSource(spark, input, source)) {
+            for (Dataset<Row> part : readSource(spark, input, source, env)) {
                 all = all == null ? part : all.unionByName(part);
             }
         }
         return all;
     }
 
-    static List<Dataset<Row>> readSource(SparkSession spark, InputFolder input, InputFolder.Source source) {
+    static List<Dataset<Row>> readSource(SparkSession spark, InputFolder input, InputFolder.Source source,
+                                         Map<String, String> env) {
         SourceSpec spec = source.spec();
         List<Dataset<Row>> out = new ArrayList<>();
         if (spec.isJdbc()) {
-            out.add(normalise(readJdbc(spark, spec), spec));
+            out.add(normalise(readJdbc(spark, spec, env), spec));
             return out;
         }
         if (spec.isParquet()) {
@@ -122,14 +128,14 @@ public final class EventSources {
     }
 
     /** Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text. */
-    static Dataset<Row> readJdbc(SparkSession spark, SourceSpec spec) {
-        String url = env(spec.urlEnv(), spec);
+    static Dataset<Row> readJdbc(SparkSession spark, SourceSpec spec, Map<String, String> env) {
+        String url = env(env, spec.urlEnv(), spec);
         Properties props = new Properties();
         if (spec.userEnv() != null) {
-            props.setProperty("user", env(spec.userEnv(), spec));
+            props.setProperty("user", env(env, spec.userEnv(), spec));
         }
         if (spec.passwordEnv() != null) {
-            props.setProperty("password", env(spec.passwordEnv(), spec));
+            props.setProperty("password", env(env, spec.passwordEnv(), spec));
         }
         props.setProperty("driver", "org.postgresql.Driver");
         props.setProperty("fetchsize", "10000");
@@ -154,8 +160,8 @@ public final class EventSources {
                 to_json(struct(rawFields.toArray(Column[]::new)))));
     }
 
-    private static String env(String name, SourceSpec spec) {
-        String v = System.getenv(name);
+    private static String env(Map<String, String> env, String name, SourceSpec spec) {
+        String v = env.get(name);
         if (v == null || v.isEmpty()) {
             v = System.getProperty(name);
         }

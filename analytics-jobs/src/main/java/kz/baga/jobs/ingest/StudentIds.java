@@ -44,7 +44,12 @@ public final class StudentIds {
 
     /** The key from {@code BAGA_ID_KEY}, or the demo key (check {@link #usesDemoKey()} and warn). */
     public static StudentIds fromEnvironment() {
-        String key = System.getenv(KEY_ENV);
+        return fromEnvironment(System.getenv());
+    }
+
+    /** The key from {@code BAGA_ID_KEY} in the given environment (a pipeline server's client's), or the demo key. */
+    public static StudentIds fromEnvironment(java.util.Map<String, String> env) {
+        String key = env.get(KEY_ENV);
         if (key == null || key.isBlank()) {
             return new StudentIds(DEMO_KEY.getBytes(StandardCharsets.UTF_8), true);
         }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import kz.baga.jobs.Pipeline;
@@ -78,9 +79,9 @@ class JdbcSourceTest extends SparkTestBase {
             st.execute("insert into diary.marks values (100002, '" + first + "', 'ALM-0001', '11А', 11, 'algebra', 3,"
                     + " 'sor', 17, 15, '2026-02-11', '2026-02-11 10:00:00')");
         }
-        System.setProperty("DIARY_DB_URL", pg.getJdbcUrl("postgres", "postgres"));
-        System.setProperty("DIARY_DB_USER", "postgres");
-        System.setProperty("DIARY_DB_PASSWORD", "postgres");
+        // The variables the manifest names, in the run's environment (a pipeline server passes its client's).
+        Map<String, String> env = Map.of("DIARY_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+                "DIARY_DB_USER", "postgres", "DIARY_DB_PASSWORD", "postgres");
 
         Path input = tmp.resolve("input");
         Files.createDirectories(input.resolve("sources/diary"));
@@ -99,7 +100,7 @@ class JdbcSourceTest extends SparkTestBase {
                 """);
         warehouse = tmp.resolve("warehouse");
         result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
-                "builtin", StudentIds.withKey("k"), 5, null, null)).run();
+                "builtin", StudentIds.withKey("k"), env, 5, null, null)).run();
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import kz.baga.jobs.Pipeline;
@@ -105,7 +106,7 @@ class ParquetSourceTest extends SparkTestBase {
                 """);
         warehouse = tmp.resolve("warehouse");
         result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
-                "builtin", StudentIds.withKey("k"), 5, null, null)).run();
+                "builtin", StudentIds.withKey("k"), Map.of(), 5, null, null)).run();
     }
 
     static void writeOneFile(org.apache.spark.sql.Dataset<Row> rows, Path target) throws Exception {
