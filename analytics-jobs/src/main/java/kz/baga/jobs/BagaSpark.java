@@ -44,7 +44,11 @@ public final class BagaSpark {
                 // EventValidator.endStage). Such a stage runs without whole-stage code generation instead: slower
                 // than a compiled stage, far faster than an interpreted one. The pipeline's own stages stay under
                 // it (ValidationCodegenTest); this catches the rest, e.g. a source with many more columns.
-                .config("spark.sql.codegen.hugeMethodLimit", "8000");
+                .config("spark.sql.codegen.hugeMethodLimit", "8000")
+                // Spark keeps 100 generated classes by default; a run generates about 570, so later stages compiled
+                // again what earlier ones had (1 M events: 570 classes compiled, 534 with room for all), and a pipeline
+                // server compiled every run's classes anew. A class is a few KB of metaspace.
+                .config("spark.sql.codegen.cache.maxEntries", "1000");
         if (master.startsWith("local")) {
             b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         } else {
