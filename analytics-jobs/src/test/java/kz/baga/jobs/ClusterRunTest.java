@@ -2,13 +2,11 @@ package kz.baga.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterRunTest {
 
-    static final Path ROOT = Path.of(System.getProperty("baga.projectRoot", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = ForkedJvm.ROOT;
     static final Path SCRIPT = ROOT.resolve("analytics-jobs/scripts/spark-cluster");
 
     @TempDir
@@ -58,20 +56,7 @@ class ClusterRunTest {
 
     @Test
     void thePipelineRunsOnTheWorkers() throws Exception {
-        String flags = System.getProperty("baga.jvm.flags", "");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String f : flags.split(" ")) {
-            if (!f.isBlank()) {
-                cmd.add(f);
-            }
-        }
-        cmd.add("-Dbaga.jvm.flags=" + flags);
-        cmd.add("-Xmx1g");
-        cmd.add("-cp");
-        String deps = Files.readString(ROOT.resolve("analytics-jobs/target/runtime-classpath.txt")).trim();
-        cmd.add(ROOT.resolve("analytics-jobs/target/classes") + File.pathSeparator + deps);
-        cmd.add("kz.baga.jobs.cli.PipelineCommand");
+        List<String> cmd = ForkedJvm.command("1g", "kz.baga.jobs.cli.PipelineCommand");
         cmd.addAll(List.of("--input", ROOT.resolve("sample-data/district-small").toString(),
                 "--warehouse", tmp.resolve("warehouse").toString(),
                 "--master", "spark://127.0.0.1:" + env.get("BAGA_SPARK_MASTER_PORT"), "--quiet"));

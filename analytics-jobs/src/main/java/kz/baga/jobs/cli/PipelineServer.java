@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -98,15 +99,10 @@ public final class PipelineServer {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         if (Files.exists(socket)) {
-            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                probe.connect(UnixDomainSocketAddress.of(socket));
+            if (answers(socket)) {
                 throw new IOException("a pipeline server already answers on " + socket);
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("a pipeline server")) {
-                    throw e;
-                }
-                Files.delete(socket);
             }
+            Files.delete(socket);
         }
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         listener.bind(UnixDomainSocketAddress.of(socket));
@@ -118,6 +114,14 @@ public final class PipelineServer {
             }
         }));
         return listener;
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -181,7 +185,7 @@ public final class PipelineServer {
         AtomicBoolean finished = new AtomicBoolean();
         try {
             int number = runsServed.incrementAndGet();
-            current = "run " + number + " since " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            current = "run " + number + " since " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
             reply(out, ServerProtocol.STARTED, "");
             watchForHangUp(client, finished, number);
             long t = System.nanoTime();
@@ -284,9 +288,7 @@ public final class PipelineServer {
     }
 
     private static void reply(DataOutputStream out, byte type, String text) throws IOException {
-        synchronized (out) {
-            ServerProtocol.writeFrame(out, type, text);
-        }
+        ServerProtocol.writeFrame(out, type, text);
     }
 
     private static String seconds(long t) {
@@ -294,7 +296,7 @@ public final class PipelineServer {
     }
 
     private static void log(String message) {
-        System.err.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
+        System.err.println(Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + message);
     }
 
     private static void deleteTree(Path root) {

@@ -73,13 +73,20 @@ final class ServerProtocol {
         return new Request(op, cwd, args, env);
     }
 
-    /** One frame; callers that share a stream between threads synchronise on it. */
+    /** One frame of text. */
     static void writeFrame(DataOutputStream out, byte type, String text) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(type);
-        out.writeInt(b.length);
-        out.write(b);
-        out.flush();
+        writeFrame(out, type, b, 0, b.length);
+    }
+
+    /** One frame, whole: threads that share the stream (a run's output, its exit status) take turns on it. */
+    static void writeFrame(DataOutputStream out, byte type, byte[] b, int off, int len) throws IOException {
+        synchronized (out) {
+            out.writeByte(type);
+            out.writeInt(len);
+            out.write(b, off, len);
+            out.flush();
+        }
     }
 
     static void writeText(DataOutputStream out, String s) throws IOException {
@@ -89,10 +96,13 @@ final class ServerProtocol {
     }
 
     static String readText(DataInputStream in) throws IOException {
-        int n = count(in);
-        byte[] b = new byte[n];
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        byte[] b = new byte[count(in)];
         in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+        return b;
     }
 
     private static int count(DataInputStream in) throws IOException {
@@ -117,9 +127,7 @@ final class ServerProtocol {
             return null;
         }
         try {
-            byte[] b = new byte[count(in)];
-            in.readFully(b);
-            return new Frame((byte) type, b);
+            return new Frame((byte) type, readBytes(in));
         } catch (EOFException e) {
             return null;
         }
@@ -145,12 +153,7 @@ final class ServerProtocol {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            synchronized (out) {
-                out.writeByte(type);
-                out.writeInt(len);
-                out.write(b, off, len);
-                out.flush();
-            }
+            writeFrame(out, type, b, off, len);
         }
     }
 }

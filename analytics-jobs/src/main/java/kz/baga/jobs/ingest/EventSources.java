@@ -45,10 +45,6 @@ public final class EventSources {
     private EventSources() {
     }
 
-    public static Dataset<Row> read(SparkSession spark, InputFolder input) {
-        return read(spark, input, System.getenv());
-    }
-
     /** @param env where a JDBC source's variables are looked up (then in system properties) */
     public static Dataset<Row> read(SparkSession spark, InputFolder input, Map<String, String> env) {
         Dataset<Row> all = null;

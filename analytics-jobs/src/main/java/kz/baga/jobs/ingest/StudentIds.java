@@ -42,12 +42,10 @@ public final class StudentIds {
         return new StudentIds(key.getBytes(StandardCharsets.UTF_8), false);
     }
 
-    /** The key from {@code BAGA_ID_KEY}, or the demo key (check {@link #usesDemoKey()} and warn). */
-    public static StudentIds fromEnvironment() {
-        return fromEnvironment(System.getenv());
-    }
-
-    /** The key from {@code BAGA_ID_KEY} in the given environment (a pipeline server's client's), or the demo key. */
+    /**
+     * The key from {@code BAGA_ID_KEY} in the run's environment (the process's, or a pipeline server's client's), or
+     * the demo key (check {@link #usesDemoKey()} and warn).
+     */
     public static StudentIds fromEnvironment(java.util.Map<String, String> env) {
         String key = env.get(KEY_ENV);
         if (key == null || key.isBlank()) {

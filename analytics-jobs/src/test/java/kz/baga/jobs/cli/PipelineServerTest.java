@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import kz.baga.jobs.ForkedJvm;
 import kz.baga.jobs.ingest.StudentIds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineServerTest {
 
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = ForkedJvm.ROOT;
     private static final Path SAMPLE = ROOT.resolve("sample-data/district-small");
 
     @TempDir
@@ -41,19 +40,7 @@ class PipelineServerTest {
     @BeforeAll
     static void startServer() throws Exception {
         socket = tmp.resolve("server/socket");
-        String flags = System.getProperty("baga.jvm.flags", "");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String f : flags.split(" ")) {
-            if (!f.isBlank()) {
-                cmd.add(f);
-            }
-        }
-        cmd.add("-Xmx1g");
-        cmd.add("-cp");
-        String deps = Files.readString(ROOT.resolve("analytics-jobs/target/runtime-classpath.txt")).trim();
-        cmd.add(ROOT.resolve("analytics-jobs/target/classes") + File.pathSeparator + deps);
-        cmd.add("kz.baga.jobs.cli.PipelineServer");
+        List<String> cmd = ForkedJvm.command("1g", "kz.baga.jobs.cli.PipelineServer");
         cmd.addAll(List.of("--socket", socket.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("server.log").toFile());

@@ -34,7 +34,7 @@ class ValidationCodegenTest extends SparkTestBase {
     static void plan() {
         InputFolder input = InputFolder.open(SAMPLE.toString(), spark.sparkContext().hadoopConfiguration());
         ReferenceData ref = ReferenceData.load(spark, input, StudentIds.withKey("test-key"));
-        validated = EventValidator.validate(EventSources.read(spark, input), ref, Rules.defaults());
+        validated = EventValidator.validate(EventSources.read(spark, input, java.util.Map.of()), ref, Rules.defaults());
     }
 
     @Test
