@@ -32,7 +32,8 @@
 # (VmHWM) and heap after a full GC; the audit group commit's batch sizes and the render cache's hits and misses
 # (from /q/metrics).
 # Endpoints: student grades, analytics, dynamics PNG, pupil report PDF (parent.premium); school medal
-# candidates (school); district indicators (term 4, subject ALL, all grades), district report PDF (department).
+# candidates (school); district indicators (term 4, subject ALL, all grades), district report PDF (department);
+# the pages (signed in through the form): pupil page, medal candidates page, district page (term 4).
 #
 # Output: bench/out/service/results.txt (raw), and unless --no-record bench/results/DATE-service-TAG.md.
 set -euo pipefail
@@ -180,6 +181,17 @@ start_service() { # extra -D options...
 }
 base="http://127.0.0.1:$port/api/v1"
 basic() { printf 'Authorization: Basic %s' "$(printf '%s:demo' "$1" | base64)"; }
+declare -A sessions=()
+# The header a request of USER to URL carries: HTTP Basic for the API, the pages' session cookie otherwise
+# (signed in once per phase through the form, as a browser does).
+hdr() { # user url
+  if [[ "$2" == */api/* ]]; then basic "$1"; return; fi
+  if [[ -z "${sessions[$1]:-}" ]]; then
+    sessions[$1]=$(curl -s -o /dev/null -D - --data-urlencode "j_username=$1" --data-urlencode "j_password=demo" \
+      "http://127.0.0.1:$port/j_security_check" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(baga-session=[^;]*\).*/\1/p')
+  fi
+  printf 'Cookie: %s' "${sessions[$1]}"
+}
 
 res="$out/results.txt"; : > "$res"
 tsv="$out/results.tsv"; : > "$tsv"
@@ -190,7 +202,7 @@ note "   wrk -t$wthreads -c$conns -d$duration (district report -c$report_conns),
 
 first_hit() { # name user url
   local t code
-  read -r code t < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "$(basic "$2")" "$3")
+  read -r code t < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "$(hdr "$2" "$3")" "$3")
   note "   first request after start: $1: ${t}s (HTTP $code)"
   printf '%s\tfirst\t%s\t%s\t%s\n' "$phase" "$1" "$t" "$code" >> "$tsv"
 }
@@ -198,7 +210,7 @@ wrk_line() { # connections duration user url -> wrk's figures, then the cores us
   python3 "$HERE/cpu.py" snap "$pid" "$out/pg" > "$out/cpu-before.json"
   /usr/bin/time -f '%U %S' -o "$out/wrk-time.txt" \
     wrk -t"$(( $1 < wthreads ? $1 : wthreads ))" -c"$1" -d"$2" --timeout 30s -s "$HERE/wrk-result.lua" \
-    -H "$(basic "$3")" "$4" | tee -a "$out/wrk-$phase.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //' \
+    -H "$(hdr "$3" "$4")" "$4" | tee -a "$out/wrk-$phase.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //' \
     > "$out/wrk-line.txt" || true
   python3 "$HERE/cpu.py" snap "$pid" "$out/pg" > "$out/cpu-after.json"
   echo "$(cat "$out/wrk-line.txt") $(python3 "$HERE/cpu.py" diff "$out/cpu-before.json" "$out/cpu-after.json" \
@@ -256,18 +268,24 @@ for phase in ${phases//,/ }; do
   district=$(curl -s -H "$(basic department)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["districtId"])')
   d_schools=$(python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open('${input:-/dev/null}/schools.csv', encoding='utf-8')) if r['district_id']=='$district'))" 2>/dev/null || echo '?')
   note "   pupil $child of school $school; district $district ($d_schools schools)"
+  sessions=()
+  pages="http://127.0.0.1:$port"
   declare -a names=("student grades" "analytics JSON" "dynamics PNG" "pupil report PDF" "medal candidates JSON"
-                    "district indicators JSON" "district report PDF (inline)")
-  declare -a users=(parent.premium parent.premium parent.premium parent.premium school department department)
+                    "district indicators JSON" "district report PDF (inline)" "pupil page" "medal candidates page"
+                    "district page")
+  declare -a users=(parent.premium parent.premium parent.premium parent.premium school department department
+                    parent.premium school department)
   declare -a urls=("$base/students/$child/grades" "$base/students/$child/analytics"
                    "$base/students/$child/charts/dynamics.png?subject=ALL" "$base/students/$child/report.pdf?term=3"
                    "$base/schools/$school/medal-candidates" "$base/districts/$district/indicators?term=4&subject=ALL"
-                   "$base/districts/$district/report.pdf?term=4&async=false")
+                   "$base/districts/$district/report.pdf?term=4&async=false" "$pages/children/$child"
+                   "$pages/schools/$school/medal-candidates" "$pages/districts/$district?term=4")
   for i in "${!names[@]}"; do first_hit "${names[$i]}" "${users[$i]}" "${urls[$i]}"; done
   ind_bytes=$(curl -s -H "$(basic department)" "${urls[5]}" | wc -c)
   note "   district indicators JSON: $ind_bytes bytes"
   for i in 0 1 2 3 4 5; do bench "${names[$i]}" "${users[$i]}" "${urls[$i]}"; done
   bench "${names[6]}" "${users[6]}" "${urls[6]}" "$report_conns"
+  for i in 7 8 9; do bench "${names[$i]}" "${users[$i]}" "${urls[$i]}"; done
   job_time "$district"
   memory
   service_metrics

@@ -326,7 +326,7 @@ public final class Pipeline {
         }
         manifest.put("input", inputInfo);
         manifest.put("rules", Map.of("version", rules.version(), "sha256", rules.sha256(),
-                "location", options.rulesLocation()));
+                "location", options.rulesLocation(), "document", rules.document()));
         manifest.put("student_id_key", Map.of("fingerprint", options.ids().keyFingerprint(),
                 "demo_key", options.ids().usesDemoKey()));
         manifest.put("spark", Map.of("version", spark.version(), "master", spark.sparkContext().master(),

@@ -141,4 +141,23 @@ class AuditResourceTest {
         }
         as("parent.premium").get(url).then().statusCode(200);
     }
+
+    @Test
+    void noAuditNoPage() throws Exception {
+        io.restassured.http.Cookie session = Pages.signIn("parent.premium");
+        String url = "/children/" + Fixture.premiumChild() + "?lang=ru";
+        io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(200);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
+            try {
+                String body = io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(503)
+                        .contentType(org.hamcrest.Matchers.containsString("text/html")).extract().asString();
+                assertThat(body).contains("Сервис временно недоступен").doesNotContain("Алгебра")
+                        .doesNotContain("<svg");
+            } finally {
+                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
+            }
+        }
+        io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(200);
+    }
 }

@@ -56,8 +56,11 @@ public final class Rules {
     private final int districtMinCell;
     private final String dynamicsPeriod;
 
+    private final JsonNode document;
+
     private Rules(JsonNode root, String sha256) {
         this.sha256 = sha256;
+        this.document = root.deepCopy();
         this.version = text(root, "version");
         JsonNode year = req(root, "academicYear");
         this.yearStart = text(year, "start");
@@ -240,6 +243,11 @@ public final class Rules {
 
     public String sha256() {
         return sha256;
+    }
+
+    /** The rules as read; a snapshot's manifest carries them so that its readers apply the same numbers. */
+    public JsonNode document() {
+        return document.deepCopy();
     }
 
     /** Month-day the academic year starts, {@code MM-dd}. */

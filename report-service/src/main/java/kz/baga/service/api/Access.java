@@ -138,6 +138,13 @@ public class Access {
                 request.clientAddress(), allowed, detail);
     }
 
+    /** Records an administrator's change (accounts, parent links, subscriptions) before it is answered. */
+    public void auditAdmin(String action, String studentIds, String detail) {
+        Account a = request.account();
+        audit.record(a.username(), a.role(), action, request.endpoint(), studentIds, null, null,
+                request.clientAddress(), true, detail);
+    }
+
     public Account account() {
         return request.account();
     }

@@ -32,6 +32,8 @@ public class AdminResource {
     @Inject
     Accounts accounts;
 
+    public static final java.util.regex.Pattern STUDENT_ID = java.util.regex.Pattern.compile("[0-9a-f]{8,64}");
+
     public record NewUser(String username, String password, String role, String schoolId, String districtId) {
     }
 
@@ -52,6 +54,16 @@ public class AdminResource {
     @Path("/users")
     public Response create(NewUser u) {
         access.requireRole(Roles.ADMIN);
+        check(u);
+        Account a = accounts.create(u.username(), u.password(), u.role(),
+                Roles.SCHOOL.equals(u.role()) ? u.schoolId() : null,
+                Roles.DEPARTMENT.equals(u.role()) ? u.districtId() : null);
+        access.auditAdmin("admin.account.create", null, "account " + a.username() + " (" + a.role() + ")");
+        return Response.status(201).entity(a).build();
+    }
+
+    /** The rules a new account must meet; a 400 problem naming the field otherwise. */
+    public static void check(NewUser u) {
         if (u == null || u.username() == null || !u.username().matches("[A-Za-z0-9._@-]{3,64}")) {
             throw ProblemException.badParameter("username", "username: 3-64 letters, digits or . _ @ -");
         }
@@ -67,10 +79,6 @@ public class AdminResource {
         if (Roles.DEPARTMENT.equals(u.role()) && (u.districtId() == null || u.districtId().isBlank())) {
             throw ProblemException.badParameter("districtId", "a department account needs districtId");
         }
-        Account a = accounts.create(u.username(), u.password(), u.role(),
-                Roles.SCHOOL.equals(u.role()) ? u.schoolId() : null,
-                Roles.DEPARTMENT.equals(u.role()) ? u.districtId() : null);
-        return Response.status(201).entity(a).build();
     }
 
     @POST
@@ -78,10 +86,11 @@ public class AdminResource {
     public Response link(@PathParam("username") String username, NewLink link) {
         access.requireRole(Roles.ADMIN);
         Account a = parent(username);
-        if (link == null || link.studentId() == null || !link.studentId().matches("[0-9a-f]{8,64}")) {
+        if (link == null || link.studentId() == null || !STUDENT_ID.matcher(link.studentId()).matches()) {
             throw ProblemException.badParameter("studentId", "studentId: the pupil's pseudonymous id (hex)");
         }
         accounts.link(a.id(), link.studentId());
+        access.auditAdmin("admin.parent.link", link.studentId(), "parent " + username);
         return Response.status(201).entity(Views.map("username", username, "studentId", link.studentId())).build();
     }
 
@@ -94,6 +103,7 @@ public class AdminResource {
         if (!accounts.unlink(a.id(), studentId)) {
             throw ProblemException.notFound(username + " is not linked to pupil " + studentId);
         }
+        access.auditAdmin("admin.parent.unlink", studentId, "parent " + username);
         return Response.noContent().build();
     }
 
@@ -106,10 +116,12 @@ public class AdminResource {
             throw ProblemException.badParameter("premiumUntil", "premiumUntil: a date such as 2026-08-31");
         }
         accounts.subscribe(a.id(), s.premiumUntil());
+        access.auditAdmin("admin.subscription", null, "parent " + username + " premium until " + s.premiumUntil());
         return Response.ok(Views.map("username", username, "premiumUntil", s.premiumUntil())).build();
     }
 
-    private Account parent(String username) {
+    /** The parent account {@code username}: 404 when there is none, 400 when it is not a parent's. */
+    public Account parent(String username) {
         Account a = accounts.find(username).map(Accounts.Credentials::account)
                 .orElseThrow(() -> ProblemException.notFound("no account " + username));
         if (!Roles.PARENT.equals(a.role())) {

@@ -76,7 +76,7 @@ public class AuditResource {
     }
 
     /** An ISO date (a day; {@code to} then means the end of that day) or an ISO instant. */
-    static Instant instant(String v, String name, boolean endOfDay) {
+    public static Instant instant(String v, String name, boolean endOfDay) {
         try {
             if (v.length() == 10) {
                 LocalDate d = LocalDate.parse(v);

@@ -201,6 +201,36 @@ public class AuditLog {
         return out;
     }
 
+    /**
+     * The newest records of a period, optionally of one user and of one pupil (a record names its pupils as a
+     * comma-separated list), at most {@code limit}.
+     */
+    public List<AuditEntry> search(Instant from, Instant to, String username, String studentId, int limit) {
+        List<AuditEntry> out = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, at, username, role, action, endpoint, student_ids, "
+                     + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash FROM audit_log "
+                     + "WHERE at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR username = ?) "
+                     + "AND (CAST(? AS TEXT) IS NULL OR ',' || student_ids || ',' LIKE '%,' || ? || ',%') "
+                     + "ORDER BY id DESC LIMIT ?")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            ps.setString(3, username);
+            ps.setString(4, username);
+            ps.setString(5, studentId);
+            ps.setString(6, studentId);
+            ps.setInt(7, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw ProblemException.auditUnavailable(e.getMessage());
+        }
+        return out;
+    }
+
     private static AuditEntry entry(ResultSet rs) throws SQLException {
         return new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),

@@ -21,12 +21,16 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import kz.baga.service.audit.AuditLog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * HTTP Basic credentials checked against bcrypt hashes in PostgreSQL. A successful check is remembered (keyed by
@@ -42,16 +46,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * again); otherwise the password is verified anew. No request is let in on a check older than that.</li>
  * <li>An account change made through the API ({@link Accounts.Changed}) drops that account's entries at once.</li>
  * </ul>
- * Failed checks are never kept: every wrong password pays bcrypt. Metrics: {@code baga_auth_bcrypt_checks_total},
+ * Failed checks are never kept: every wrong password pays bcrypt, is counted by {@link LoginThrottle} and
+ * recorded in the audit log, as is every sign-in through the form. Metrics: {@code baga_auth_bcrypt_checks_total},
  * {@code baga_auth_rechecks_total} (re-reads that kept an entry without bcrypt).
  */
 @ApplicationScoped
 public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
     public static final String ACCOUNT_ATTRIBUTE = "baga.account";
+    /** The form's sign-in path ({@code quarkus.http.auth.form.post-location}). */
+    public static final String SIGN_IN_PATH = "/j_security_check";
+    private static final Logger LOG = Logger.getLogger(DbIdentityProvider.class);
 
     @Inject
     Accounts accounts;
+
+    @Inject
+    LoginThrottle throttle;
+
+    @Inject
+    AuditLog audit;
 
     @Inject
     MeterRegistry registry;
@@ -96,9 +110,44 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
             // too old: the first request to notice starts the re-check, the others find and wait for it
             verified.asMap().remove(key, known);
         }
+        RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
+        String address = rc == null || rc.request().remoteAddress() == null ? null
+                : rc.request().remoteAddress().hostAddress();
+        String endpoint = rc == null ? null : rc.request().method().name() + " " + rc.request().path();
         CompletableFuture<Verified> check = verified.get(key, (k, executor) -> blocking(context,
-                () -> old != null ? recheck(old, username, password) : verify(username, password)));
+                () -> old != null ? recheck(old, username, password) : signIn(username, password, address, endpoint)));
         return Uni.createFrom().completionStage(check).map(Verified::identity);
+    }
+
+    /** A password not verified before: throttled, checked with bcrypt, and the outcome counted and recorded. */
+    private Verified signIn(String username, String password, String address, String endpoint) {
+        long wait = throttle.waitMillis(username, address);
+        if (wait > 0) {
+            record(username, null, endpoint, address, false, "throttled: too many failed sign-ins");
+            throw LoginThrottle.throttled((wait + 999) / 1000);
+        }
+        Verified v;
+        try {
+            v = verify(username, password);
+        } catch (AuthenticationFailedException e) {
+            throttle.failed(username, address);
+            record(username, null, endpoint, address, false, "wrong username or password");
+            throw e;
+        }
+        throttle.succeeded(username);
+        if (endpoint != null && endpoint.endsWith(" " + SIGN_IN_PATH)) {
+            record(username, v.account().role(), endpoint, address, true, "signed in with the form");
+        }
+        return v;
+    }
+
+    /** Sign-in records never block a sign-in: the pupil data a session reads is audited on its own. */
+    private void record(String username, String role, String endpoint, String address, boolean ok, String detail) {
+        try {
+            audit.record(username, role == null ? "anonymous" : role, "auth.sign-in", endpoint, null, null, null, address, ok, detail);
+        } catch (RuntimeException e) {
+            LOG.warn("sign-in not recorded in the audit log: " + e.getMessage());
+        }
     }
 
     /** Runs {@code work} on a worker thread; a failure completes the future exceptionally (Caffeine drops it). */
@@ -143,11 +192,7 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
     }
 
     private static SecurityIdentity identity(Account a) {
-        return QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(a.username()))
-                .addRole(a.role())
-                .addAttribute(ACCOUNT_ATTRIBUTE, a)
-                .build();
+        return SessionIdentityProvider.identity(a);
     }
 
     /** One digest per thread: looking the algorithm up cost more than hashing a password, on every request. */
