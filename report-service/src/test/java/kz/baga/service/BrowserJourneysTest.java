@@ -29,7 +29,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One journey per audience in a real browser (Debian's chromium, headless) on the committed sample: sign in,
@@ -79,6 +81,17 @@ class BrowserJourneysTest {
         browser.findElement(By.id("u")).sendKeys(user);
         browser.findElement(By.id("p")).sendKeys(Fixture.PASSWORD);
         browser.findElement(By.cssSelector("form.login button[type=submit]")).click();
+        // the click returns before the browser has followed the sign-in's redirects
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !d.getCurrentUrl().contains("/login")
+                || d.getCurrentUrl().contains("error"));
+        assertThat(browser.getCurrentUrl()).as("signed in as " + user).doesNotContain("/login");
+    }
+
+    /** Clicks a control that loads another page and waits for that page. */
+    private void clickAndWait(WebElement control) {
+        WebElement old = browser.findElement(By.tagName("html"));
+        control.click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(old));
     }
 
     private void shot(String name) throws IOException {
@@ -116,7 +129,7 @@ class BrowserJourneysTest {
         Select subject = new Select(browser.findElement(By.id("subject")));
         subject.selectByIndex(1);
         String picked = subject.getFirstSelectedOption().getText();
-        browser.findElement(By.cssSelector("section[aria-labelledby=dyn-h] button")).click();
+        clickAndWait(browser.findElement(By.cssSelector("section[aria-labelledby=dyn-h] button")));
         assertThat(browser.getCurrentUrl()).contains("subject=");
         assertThat(browser.findElement(By.cssSelector("svg.chart")).getText()).contains(picked);
         shot("parent-premium-2-subject");
@@ -148,7 +161,7 @@ class BrowserJourneysTest {
         assertThat(browser.getCurrentUrl()).contains("/schools/" + Fixture.SCHOOL + "/medal-candidates");
         shot("school-1-candidates");
         new Select(browser.findElement(By.id("award"))).selectByValue("ALTYN_BELGI");
-        browser.findElement(By.cssSelector("form.filters button")).click();
+        clickAndWait(browser.findElement(By.cssSelector("form.filters button")));
         assertThat(browser.getCurrentUrl()).contains("award=ALTYN_BELGI");
         List<WebElement> rows = browser.findElements(By.cssSelector("#candidates tbody tr"));
         rows.forEach(r -> assertThat(r.getText()).contains("«Алтын белгі»"));
@@ -158,7 +171,7 @@ class BrowserJourneysTest {
         assertThat(lines).hasSize(rows.size()).allSatisfy(l -> assertThat(l).contains(",ALTYN_BELGI,"));
         // a pupil of the list opens on the pupil page
         if (!rows.isEmpty()) {
-            rows.get(0).findElement(By.tagName("a")).click();
+            clickAndWait(rows.get(0).findElement(By.tagName("a")));
             assertThat(browser.getCurrentUrl()).contains("/children/");
             shot("school-3-pupil");
         }
@@ -172,7 +185,7 @@ class BrowserJourneysTest {
         signIn("department");
         assertThat(browser.getCurrentUrl()).contains("/districts/" + Fixture.DISTRICT);
         shot("department-1-district");
-        browser.findElement(By.cssSelector("#schools thead th:nth-child(4) a")).click();
+        clickAndWait(browser.findElement(By.cssSelector("#schools thead th:nth-child(4) a")));
         assertThat(browser.getCurrentUrl()).contains("sort=quality");
         assertThat(browser.findElement(By.cssSelector("#schools thead th:nth-child(4)")).getAttribute("aria-sort"))
                 .isEqualTo("descending");
@@ -186,7 +199,7 @@ class BrowserJourneysTest {
     void theAuditorVerifiesTheChain() throws IOException {
         signIn("auditor");
         assertThat(browser.getCurrentUrl()).contains("/audit");
-        browser.findElement(By.id("verify")).click();
+        clickAndWait(browser.findElement(By.id("verify")));
         assertThat(browser.findElement(By.id("chain")).getText()).startsWith("Цепочка цела");
         assertThat(browser.findElements(By.cssSelector("#records tbody tr"))).isNotEmpty();
         shot("auditor-1-verified");
