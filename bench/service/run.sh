@@ -253,7 +253,7 @@ memory() {
 }
 
 service_metrics() { # the audit group commit's batches and the render cache's hits (the service's /q/metrics)
-  note "   $(curl -s "http://127.0.0.1:$port/q/metrics" | python3 "$HERE/metrics.py" 2>/dev/null || echo 'metrics not available')"
+  note "   $(curl -s -u admin:demo "http://127.0.0.1:$port/q/metrics" | python3 "$HERE/metrics.py" 2>/dev/null || echo 'metrics not available')"
 }
 
 for phase in ${phases//,/ }; do

@@ -56,7 +56,10 @@ class MeResourceTest {
     @Test
     void healthMetricsOpenApi() {
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        RestAssured.get("/q/metrics").then().statusCode(200);
+        // metrics are for operators: administrators and auditors
+        RestAssured.get("/q/metrics").then().statusCode(401);
+        as("parent.premium").get("/q/metrics").then().statusCode(403);
+        as("admin").get("/q/metrics").then().statusCode(200);
         RestAssured.get("/q/openapi").then().statusCode(200);
     }
 }

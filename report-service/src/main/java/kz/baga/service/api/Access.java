@@ -24,6 +24,7 @@ import kz.baga.service.warehouse.SnapshotRegistry;
 public class Access {
 
     private static final Pattern YEAR = Pattern.compile("\\d{4}-\\d{4}");
+    private static final Pattern STUDENT_ID = Pattern.compile("[0-9a-f]{8,64}");
 
     @Inject
     SnapshotRegistry snapshots;
@@ -62,6 +63,10 @@ public class Access {
      * A pupil who does not exist and one who is not yours both answer 403.
      */
     public PupilScope pupil(String studentId, String action, boolean premiumOnly, String yearParam) {
+        if (studentId == null || !STUDENT_ID.matcher(studentId).matches()) {
+            // malformed, not merely unknown: nothing to look up or record (NUL bytes included)
+            throw ProblemException.badParameter("id", "a pupil id is 8-64 lower-case hex digits");
+        }
         Account a = request.account();
         Snapshot snap = snapshots.require();
         String schoolId = snap.schoolOf(studentId);

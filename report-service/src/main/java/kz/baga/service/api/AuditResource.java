@@ -40,17 +40,15 @@ public class AuditResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
     public Response list(@QueryParam("from") String from, @QueryParam("to") String to,
-                         @QueryParam("limit") Integer limit) {
+                         @QueryParam("limit") String limit) {
         access.requireRole(Roles.AUDITOR);
         Instant t = to == null || to.isBlank() ? Instant.now().plus(1, ChronoUnit.SECONDS) : instant(to, "to", true);
         Instant f = from == null || from.isBlank() ? t.minus(30, ChronoUnit.DAYS) : instant(from, "from", false);
         if (!f.isBefore(t)) {
             throw ProblemException.badParameter("from", "from must be before to");
         }
-        int n = limit == null ? 10_000 : limit;
-        if (n < 1 || n > 100_000) {
-            throw ProblemException.badParameter("limit", "limit must be 1-100000");
-        }
+        Integer l = Params.integer(limit, "limit", 1, 100_000);
+        int n = l == null ? 10_000 : l;
         List<AuditEntry> entries = audit.list(f, t, n);
         if (Csv.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();

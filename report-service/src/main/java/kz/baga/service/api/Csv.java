@@ -41,6 +41,10 @@ public final class Csv {
             }
             Object v = values.get(i);
             String s = v == null ? "" : v.toString();
+            // a text cell that a spreadsheet would run as a formula is kept as text (OWASP's CSV injection advice)
+            if (v instanceof CharSequence && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+                s = "'" + s;
+            }
             if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
                 b.append('"').append(s.replace("\"", "\"\"")).append('"');
             } else {

@@ -96,7 +96,7 @@ public class DistrictResource {
     @Produces("image/png")
     public Response qualityPng(@PathParam("id") String id, @QueryParam("year") String year,
                                @QueryParam("term") String term, @QueryParam("lang") String lang,
-                               @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+                               @QueryParam("width") String width, @QueryParam("height") String height) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         int t = Params.term(term, 0);
         int w = StudentResource.size(width, 900, "width");

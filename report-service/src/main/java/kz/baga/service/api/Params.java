@@ -39,6 +39,23 @@ public final class Params {
         throw ProblemException.badParameter("subject", "unknown subject '" + param + "'");
     }
 
+    /** An optional whole number within {@code min..max}; anything else is a 400 naming the parameter. */
+    public static Integer integer(String param, String name, int min, int max) {
+        if (param == null || param.isBlank()) {
+            return null;
+        }
+        try {
+            int v = Integer.parseInt(param.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badParameter(name, name + " must be a whole number " + min + "-" + max + " (got '"
+                + param + "')");
+    }
+
     public static Integer grade(String param) {
         if (param == null || param.isBlank()) {
             return null;

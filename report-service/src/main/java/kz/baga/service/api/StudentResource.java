@@ -80,7 +80,7 @@ public class StudentResource {
     @Produces("image/png")
     public Response dynamicsPng(@PathParam("id") String id, @QueryParam("subject") String subject,
                                 @QueryParam("year") String year, @QueryParam("lang") String lang,
-                                @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+                                @QueryParam("width") String width, @QueryParam("height") String height) {
         int w = size(width, 800, "width");
         int h = size(height, 400, "height");
         ChartRequest c = chart(id, subject, year, lang);
@@ -94,7 +94,7 @@ public class StudentResource {
     @Produces("image/svg+xml")
     public Response dynamicsSvg(@PathParam("id") String id, @QueryParam("subject") String subject,
                                 @QueryParam("year") String year, @QueryParam("lang") String lang,
-                                @QueryParam("width") Integer width, @QueryParam("height") Integer height) {
+                                @QueryParam("width") String width, @QueryParam("height") String height) {
         int w = size(width, 800, "width");
         int h = size(height, 400, "height");
         ChartRequest c = chart(id, subject, year, lang);
@@ -154,14 +154,9 @@ public class StudentResource {
         return ok(s, pdf, "application/pdf");
     }
 
-    static int size(Integer v, int dflt, String name) {
-        if (v == null) {
-            return dflt;
-        }
-        if (v < 100 || v > 3000) {
-            throw ProblemException.badParameter(name, name + " must be 100-3000 pixels");
-        }
-        return v;
+    static int size(String param, int dflt, String name) {
+        Integer v = Params.integer(param, name, 100, 3000);
+        return v == null ? dflt : v;
     }
 
     private static Response ok(Access.PupilScope s, Object entity, String type) {

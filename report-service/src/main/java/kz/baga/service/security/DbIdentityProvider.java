@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -54,6 +55,15 @@ import org.jboss.logging.Logger;
 public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
     public static final String ACCOUNT_ATTRIBUTE = "baga.account";
+    /** Attribute of a sign-in that failed because the accounts could not be read (answered 503, not 401). */
+    public static final String UNAVAILABLE = "baga.accounts-unavailable";
+    private static final String NO_SUCH_ACCOUNT_HASH = BcryptUtil.bcryptHash(java.util.UUID.randomUUID().toString());
+    /**
+     * bcrypt checks running at once: half the cores, so that a flood of wrong passwords (each one a bcrypt check)
+     * leaves the rest of the machine to the requests of signed-in users, which need none.
+     */
+    private final java.util.concurrent.Semaphore bcryptSlots = new java.util.concurrent.Semaphore(
+            Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     /** The form's sign-in path ({@code quarkus.http.auth.form.post-location}). */
     public static final String SIGN_IN_PATH = "/j_security_check";
     private static final Logger LOG = Logger.getLogger(DbIdentityProvider.class);
@@ -162,9 +172,23 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
     }
 
     private Verified verify(String username, String password) {
-        Optional<Accounts.Credentials> found = accounts.find(username);
-        bcryptChecks.increment();
-        if (found.isEmpty() || !BcryptUtil.matches(password, found.get().passwordHash())) {
+        Optional<Accounts.Credentials> found;
+        try {
+            found = accounts.find(username);
+        } catch (IllegalStateException e) {
+            throw new AuthenticationFailedException("accounts unavailable", Map.of(UNAVAILABLE, Boolean.TRUE));
+        }
+        // an unknown name costs the same bcrypt as a known one, so answer times do not tell names apart
+        String hash = found.map(Accounts.Credentials::passwordHash).orElse(NO_SUCH_ACCOUNT_HASH);
+        boolean matches;
+        try {
+            bcryptSlots.acquireUninterruptibly();
+            bcryptChecks.increment();
+            matches = BcryptUtil.matches(password, hash);
+        } finally {
+            bcryptSlots.release();
+        }
+        if (found.isEmpty() || !matches) {
             throw new AuthenticationFailedException("bad credentials");
         }
         Account a = found.get().account();

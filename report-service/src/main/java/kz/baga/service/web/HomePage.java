@@ -50,7 +50,8 @@ public class HomePage {
         if (error != null) {
             long wait = throttle.addressWaitMillis(request.remoteAddress() == null ? null
                     : request.remoteAddress().hostAddress());
-            message = wait > 0 ? PageText.t(l, "signin.throttled", (wait + 999) / 1000) : PageText.t(l, "signin.error");
+            message = wait > 0 ? PageText.t(l, "signin.throttled", (wait + 999) / 1000)
+                    : "unavailable".equals(error) ? PageText.t(l, "error.503") : PageText.t(l, "signin.error");
         }
         TemplateInstance page = Templates.login(ctx.page(PageText.t(l, "signin.title")), message);
         return error == null ? page : Response.status(401).entity(page).build();
