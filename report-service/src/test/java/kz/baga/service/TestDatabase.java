@@ -56,7 +56,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         cfg.put("quarkus.datasource.password", "postgres");
         cfg.put("baga.warehouse", warehouse.toString());
         cfg.put("baga.warehouse.poll", "1s");
-        cfg.put("baga.demo", "true");
+        cfg.put("baga.demo", profile != null && profile.endsWith("ProductionModeProfile") ? "false" : "true");
         return cfg;
     }
 

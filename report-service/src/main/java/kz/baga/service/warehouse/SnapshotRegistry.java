@@ -35,8 +35,12 @@ public class SnapshotRegistry {
     @Inject
     ObjectMapper mapper;
 
+    @ConfigProperty(name = "baga.demo", defaultValue = "false")
+    boolean demo;
+
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private volatile String lastError = "not checked yet";
+    private volatile String refused;
 
     @PostConstruct
     void init() {
@@ -69,6 +73,17 @@ public class SnapshotRegistry {
         try {
             Path dir = root().resolve(Snapshots.snapshotPath(id));
             JsonNode manifest = mapper.readTree(dir.resolve(Snapshots.MANIFEST).toFile());
+            if (!demo && manifest.path("student_id_key").path("demo_key").asBoolean(false)) {
+                // its pupil ids come from a published key: anyone could link them back to IINs
+                lastError = "snapshot " + id + " was made with the public demo student-id key; outside demo mode "
+                        + "Baga serves only snapshots made with BAGA_ID_KEY set (rerun ./baga pipeline with it)";
+                if (!lastError.equals(refused)) {
+                    LOG.error(lastError);
+                }
+                refused = lastError;
+                current.set(null);
+                return;
+            }
             Snapshot next = new Snapshot(id, dir, manifest);
             current.set(next);
             lastError = null;
