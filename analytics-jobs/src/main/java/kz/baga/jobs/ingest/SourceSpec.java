@@ -65,6 +65,7 @@ public record SourceSpec(
     public static final List<String> FILLABLE = List.of("class_label", "grade_level", "recorded_at");
 
     public static final String ISO_DATE = "yyyy-MM-dd";
+    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_]{0,62}";
     public static final String ISO_TIMESTAMP = "yyyy-MM-dd HH:mm:ss";
 
     public boolean isJdbc() {
@@ -155,6 +156,16 @@ public record SourceSpec(
                 if (root.path(f).asText("").isEmpty()) {
                     throw new InputException(where + ": a jdbc source needs \"" + f + "\"");
                 }
+            }
+            // both end up in SQL text: plain identifiers only, never a fragment of SQL
+            if (!root.path("table").asText().matches(IDENTIFIER + "(\\." + IDENTIFIER + ")?")) {
+                throw new InputException(where + ": \"table\" must be a table name such as public.marks (letters, "
+                        + "digits, _; got '" + root.path("table").asText() + "')");
+            }
+            String pc = root.path("partitionColumn").asText(null);
+            if (pc != null && !pc.matches(IDENTIFIER)) {
+                throw new InputException(where + ": \"partitionColumn\" must be a column name (letters, digits, _; "
+                        + "got '" + pc + "')");
             }
         }
         return new SourceSpec(name, type, root.path("files").asText(type.equals("parquet") ? "*.parquet" : "*.csv"), charset, delimiter.charAt(0),
