@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes one synthetic district: the "platform switch" scenario of the current academic year (terms 1–2 as
- * computed term marks on the old platform Kundelik, terms 3–4 as assessment events on BilimClass), history
+ * Writes one synthetic district: the "platform switch" scenario of the current academic year (terms 1–2 in the
+ * old platform Kundelik's journal, as works and certified term marks; terms 3–4 as works on BilimClass), history
  * of earlier years for grades 9–11, final exams, corrections, re-entered terms, gaps and bad rows.
  *
  * <p>Everything is drawn from {@link Rng} streams derived from the seed, in a fixed order, so the same options
