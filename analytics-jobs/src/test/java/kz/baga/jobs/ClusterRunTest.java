@@ -67,7 +67,7 @@ class ClusterRunTest {
         assertThat(run.exitValue()).as(out).isZero();
         // Same counts as the local run on the same sample (PipelineEndToEndTest checks those in detail).
         assertThat(out).containsPattern("rows read (\\d+) = accepted \\d+ \\+ rejected \\d+ \\+ merged \\d+")
-                .contains("kundelik     read 6088, accepted 6088, rejected 0, merged 0");
+                .contains("kundelik     read 33258, accepted 33205, rejected 0, merged 53");
         assertThat(tmp.resolve("warehouse/CURRENT")).exists();
         // The work really ran in executors the workers launched.
         String workers = Files.readString(tmp.resolve("cluster/logs/worker1.log"))

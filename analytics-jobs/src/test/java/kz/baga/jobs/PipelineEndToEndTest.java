@@ -159,6 +159,77 @@ class PipelineEndToEndTest extends SparkTestBase {
     }
 
     @Test
+    void kundelikCarriesTheWorksOfTermsOneAndTwo() {
+        table(Table.GRADE_EVENTS).createOrReplaceTempView("ev");
+        // Before the switch the works are Kundelik's, after it BilimClass's (plus a few term-2 works re-entered).
+        assertThat(sql("select count(*) from ev where source = 'kundelik' and academic_year = '2025-2026'"
+                + " and kind in ('FO','SOR','SOCH') and term in (1, 2)").get(0).getLong(0)).isGreaterThan(20_000);
+        assertThat(sql("select count(*) from ev where source = 'kundelik' and kind in ('FO','SOR','SOCH')"
+                + " and term > 2").get(0).getLong(0)).isZero();
+        assertThat(sql("select count(*) from ev where source = 'bilimclass' and kind in ('FO','SOR','SOCH')"
+                + " and term = 1").get(0).getLong(0)).isZero();
+        // Every kind with its maximum, and half points written with a decimal comma read as .5.
+        assertThat(sql("select kind, min(max_score), max(max_score) from ev where source = 'kundelik'"
+                + " and kind in ('FO','SOR','SOCH') group by kind order by kind").stream()
+                .map(r -> r.getString(0) + " " + r.getDecimal(1).stripTrailingZeros().toPlainString() + "-"
+                        + r.getDecimal(2).stripTrailingZeros().toPlainString()))
+                .containsExactly("FO 10-10", "SOCH 20-25", "SOR 10-20");
+        assertThat(sql("select count(*) from ev where source = 'kundelik' and score % 1 = 0.5").get(0).getLong(0))
+                .isPositive();
+    }
+
+    @Test
+    void kundelikCorrectionsAreMergedAndTheLatestVersionStands() {
+        Pipeline.SourceCounts kundelik = result.sources().get("kundelik");
+        assertThat(kundelik.merged()).isPositive();
+        assertThat(kundelik.read()).isEqualTo(kundelik.accepted() + kundelik.rejected() + kundelik.merged());
+        table(Table.RECONCILIATION).createOrReplaceTempView("rc");
+        table(Table.GRADE_EVENTS).createOrReplaceTempView("ev");
+        // One DUPLICATE finding per corrected event, and the event kept is the later version.
+        assertThat(sql("select count(*) from rc where issue = 'DUPLICATE' and detail like 'kundelik event %'")
+                .get(0).getLong(0)).isEqualTo(kundelik.merged());
+        // (the generator records a first version on the work's day and its correction one to three days later)
+        assertThat(sql("select count(*) from (select regexp_extract(detail, '^kundelik event (\\\\S+) ', 1) event_id"
+                + " from rc where issue = 'DUPLICATE') d join ev on ev.source = 'kundelik' and ev.event_id = d.event_id"
+                + " where to_date(ev.recorded_at) > ev.event_date").get(0).getLong(0)).isEqualTo(kundelik.merged());
+    }
+
+    @Test
+    void kundelikTermMarksAreRecomputedAndAFewConflict() {
+        table(Table.TERM_GRADES).createOrReplaceTempView("tg");
+        table(Table.RECONCILIATION).createOrReplaceTempView("rc");
+        Row q12 = sql("select count(*), count(computed_mark), sum(case when computed_mark <> mark then 1 else 0 end)"
+                + " from tg where academic_year = '2025-2026' and term in (1, 2) and mark_source = 'IMPORTED'").get(0);
+        // Every certified Q1-Q2 mark now has a mark computed from the works beside it ...
+        assertThat(q12.getLong(1)).isEqualTo(q12.getLong(0)).isGreaterThan(1000);
+        // ... which a few certified marks contradict (the generator perturbs about 0.4 %), most agree.
+        long differing = q12.getLong(2);
+        assertThat(differing).isPositive().isLessThan(q12.getLong(0) / 50);
+        assertThat(sql("select count(*) from rc where issue = 'CONFLICT' and term in (1, 2)"
+                + " and detail like 'certified term mark % (kundelik) stands; computed from assessments: %'")
+                .get(0).getLong(0)).isEqualTo(differing);
+    }
+
+    @Test
+    void thePremiumPupilsDynamicsRunFromSeptemberToMayAcrossTheSwitch() {
+        table(Table.MEDAL_ELIGIBILITY).createOrReplaceTempView("me");
+        table(Table.GRADE_DYNAMICS).createOrReplaceTempView("gd");
+        // The pupil the demo links to parent.premium: the 11th-grader of the first school with the best medal status.
+        String pupil = sql("select student_id from me where school_id = 'ALM-0001' and grade_level = 11"
+                + " group by student_id order by min(case status when 'ON_TRACK' then 0 when 'AT_RISK' then 1"
+                + " when 'INCOMPLETE' then 2 else 3 end), student_id limit 1").get(0).getString(0);
+        List<String> months = sql("select date_format(period_start, 'yyyy-MM'), concat_ws(',', sort_array("
+                + "collect_set(sources))) from gd where student_id = '%s' and academic_year = '2025-2026'"
+                + " group by 1 order by 1", pupil).stream().map(r -> r.getString(0) + " " + r.getString(1)).toList();
+        assertThat(months).containsExactly("2025-09 kundelik", "2025-10 kundelik", "2025-11 kundelik",
+                "2025-12 kundelik", "2026-01 bilimclass", "2026-02 bilimclass", "2026-03 bilimclass",
+                "2026-04 bilimclass", "2026-05 bilimclass");
+        // Each month holds several subjects' points, not one stray work.
+        assertThat(sql("select count(*) from (select period_start from gd where student_id = '%s'"
+                + " group by period_start having count(distinct subject_code) < 5)", pupil).get(0).getLong(0)).isZero();
+    }
+
+    @Test
     void iinsAndNamesStayInTheDirectory() {
         for (Table t : Table.values()) {
             if (t == Table.STUDENT_DIRECTORY || t == Table.REJECTED_EVENTS) {

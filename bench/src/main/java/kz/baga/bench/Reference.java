@@ -53,7 +53,9 @@ public final class Reference {
             "SELECT 'district_indicators', count(*), sum(n), count(CASE WHEN suppressed THEN 1 END) FROM district_indicators",
             "SELECT 'medal_eligibility', count(*), count(CASE WHEN status = 'LOST' THEN 1 END),"
                     + " count(CASE WHEN status = 'ON_TRACK' THEN 1 END) FROM medal_eligibility",
-            "SELECT 'grade_dynamics', count(*), sum(events), round(sum(avg_pct), 0) FROM grade_dynamics");
+            "SELECT 'grade_dynamics', count(*), sum(events), round(sum(avg_pct), 0) FROM grade_dynamics",
+            "SELECT 'dynamics_sources', count(DISTINCT sources), count(CASE WHEN sources LIKE '%,%' THEN 1 END),"
+                    + " sum(length(sources)) FROM grade_dynamics");
 
     /** The tables the reference produces that have a warehouse counterpart. */
     public static final List<String> OUTPUT_TABLES = List.of("rejected_events", "grade_events", "term_grades",

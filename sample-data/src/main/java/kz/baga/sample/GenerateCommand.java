@@ -69,10 +69,10 @@ public final class GenerateCommand {
                 err.println(PREFIX + "bad rows by type: " + types);
             }
             out.println(String.format(Locale.ROOT,
-                    "generated %d schools, %d pupils, %d events (bilimclass %d, kundelik %d; %d corrections, %d bad rows),"
-                            + " %d bytes in %s (%.1f s, %.0f events/s)",
+                    "generated %d schools, %d pupils, %d events (bilimclass %d, kundelik %d; %d corrections, %d bad rows,"
+                            + " %d kundelik term marks off their works), %d bytes in %s (%.1f s, %.0f events/s)",
                     s.schools(), s.pupils(), s.events(), s.bilimclassEvents(), s.kundelikEvents(), s.corrections(),
-                    s.badRows(), s.bytes(), options.out(), seconds, s.events() / Math.max(seconds, 1e-9)));
+                    s.badRows(), s.kundelikConflicts(), s.bytes(), options.out(), seconds, s.events() / Math.max(seconds, 1e-9)));
             return 0;
         } catch (IOException | UncheckedIOException e) {
             err.println(PREFIX + "cannot write to " + options.out() + ": " + e.getMessage()

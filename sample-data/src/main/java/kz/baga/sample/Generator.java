@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes one synthetic district: the "platform switch" scenario of the current academic year (terms 1–2 as
- * computed term marks on the old platform Kundelik, terms 3–4 as assessment events on BilimClass), history
+ * Writes one synthetic district: the "platform switch" scenario of the current academic year (terms 1–2 in the
+ * old platform Kundelik's journal, as works and certified term marks; terms 3–4 as works on BilimClass), history
  * of earlier years for grades 9–11, final exams, corrections, re-entered terms, gaps and bad rows.
  *
  * <p>Everything is drawn from {@link Rng} streams derived from the seed, in a fixed order, so the same options
@@ -46,13 +46,14 @@ final class Generator {
             + "subject_code,term,kind,score,max_score,event_date,recorded_at";
 
     static final String KUNDELIK_HEADER =
-            "Код;Учебный год;ИИН;Школа;Параллель;Предмет;Четверть;Вид оценки;Оценка;Дата;Изменено";
+            "Код;Учебный год;ИИН;Школа;Параллель;Предмет;Четверть;Вид оценки;Оценка;Макс. балл;Дата;Изменено";
 
     /** Canonical column → Kundelik column, in the manifest's order. */
     static final String[][] KUNDELIK_COLUMNS = {
             {"event_id", "Код"}, {"academic_year", "Учебный год"}, {"iin", "ИИН"}, {"school_id", "Школа"},
             {"grade_level", "Параллель"}, {"subject_code", "Предмет"}, {"term", "Четверть"},
-            {"kind", "Вид оценки"}, {"score", "Оценка"}, {"event_date", "Дата"}, {"recorded_at", "Изменено"}};
+            {"kind", "Вид оценки"}, {"score", "Оценка"}, {"max_score", "Макс. балл"}, {"event_date", "Дата"},
+            {"recorded_at", "Изменено"}};
 
     /** The kinds of bad row, written in turn (DESIGN.md: rows that break a rule go to rejected_events). */
     enum BadType {
@@ -61,7 +62,7 @@ final class Generator {
     }
 
     record Summary(int schools, int pupils, long events, long bilimclassEvents, long kundelikEvents,
-                   long corrections, long badRows, long[] badByType, long bytes) {
+                   long corrections, long kundelikConflicts, long badRows, long[] badByType, long bytes) {
     }
 
     private static final int[] GRADE9_ELECTIVES = {idx("PHYS"), idx("CHEM"), idx("BIO"), idx("GEOG"),
@@ -76,6 +77,13 @@ final class Generator {
     private static final byte[] KD_TERM = "Четвертная".getBytes(CP1251);
     private static final byte[] KD_YEAR = "Годовая".getBytes(CP1251);
     private static final byte[] KD_EXAM = "Экзамен".getBytes(CP1251);
+    /** Kundelik's names of the works, indexed by KIND_FO, KIND_SOR, KIND_SOCH. */
+    private static final byte[][] KD_WORKS = {"ФО".getBytes(CP1251), "СОР".getBytes(CP1251), "СОЧ".getBytes(CP1251)};
+
+    /** Share of Kundelik works corrected later, as on BilimClass. */
+    private static final double KD_CORRECTION_RATE = 0.002;
+    /** Share of Kundelik term marks certified one off the works' mark (CONFLICTs in the reconciliation). */
+    private static final double KD_CONFLICT_RATE = 0.004;
 
     private static final int KIND_FO = 0;
     private static final int KIND_SOR = 1;
@@ -103,6 +111,7 @@ final class Generator {
     private long bcEvents;
     private long kdEvents;
     private long corrections;
+    private long kdConflicts;
     private long badRows;
     private final long[] badByType = new long[BadType.values().length];
     private int pupilsTotal;
@@ -223,7 +232,7 @@ final class Generator {
             bytes += Files.size(p);
         }
         return new Summary(schools.length, pupilsTotal, bcEvents + kdEvents, bcEvents, kdEvents, corrections,
-                badRows, badByType.clone(), bytes);
+                kdConflicts, badRows, badByType.clone(), bytes);
     }
 
     private static void deleteStale(Path dir, String glob) throws IOException {
@@ -297,13 +306,14 @@ final class Generator {
         sb.append("  \"header\": true,\n");
         sb.append("  \"dateFormat\": \"dd.MM.yyyy\",\n");
         sb.append("  \"timestampFormat\": \"dd.MM.yyyy HH:mm:ss\",\n");
+        sb.append("  \"decimalSeparator\": \",\",\n");
         sb.append("  \"columns\": {\n");
         for (int i = 0; i < KUNDELIK_COLUMNS.length; i++) {
             sb.append("    ").append(json(KUNDELIK_COLUMNS[i][0])).append(": ").append(json(KUNDELIK_COLUMNS[i][1]));
             sb.append(i + 1 < KUNDELIK_COLUMNS.length ? ",\n" : "\n");
         }
         sb.append("  },\n");
-        sb.append("  \"constants\": { \"source\": \"kundelik\", \"max_score\": \"5\" },\n");
+        sb.append("  \"constants\": { \"source\": \"kundelik\" },\n");
         sb.append("  \"valueMaps\": {\n");
         sb.append("    \"subject_code\": {\n");
         TreeMap<String, String> subjects = new TreeMap<>();
@@ -316,7 +326,8 @@ final class Generator {
             sb.append(++i < subjects.size() ? ",\n" : "\n");
         }
         sb.append("    },\n");
-        sb.append("    \"kind\": { \"Годовая\": \"YEAR\", \"Четвертная\": \"TERM\", \"Экзамен\": \"EXAM\" }\n");
+        sb.append("    \"kind\": { \"Годовая\": \"YEAR\", \"СОР\": \"SOR\", \"СОЧ\": \"SOCH\", \"ФО\": \"FO\", "
+                + "\"Четвертная\": \"TERM\", \"Экзамен\": \"EXAM\" }\n");
         sb.append("  }\n");
         sb.append("}\n");
         return sb.toString();
@@ -378,10 +389,13 @@ final class Generator {
         long nextBad;
         long nextCorrection;
         long nextDuplicate;
+        long nextKdCorrection;
+        long nextKdConflict;
         int excellentSeen;
         ByteSink bc;
         ByteSink kd;
         ByteSink deferred;
+        ByteSink kdDeferred;
 
         School(int index, String id, Rng rng) {
             this.index = index;
@@ -403,12 +417,16 @@ final class Generator {
             nextBad = gap(o.badRate());
             nextCorrection = gap(0.002);
             nextDuplicate = gap(0.001);
+            nextKdCorrection = gap(KD_CORRECTION_RATE);
+            nextKdConflict = gap(KD_CONFLICT_RATE);
             ByteArrayOutputStream corrections = new ByteArrayOutputStream();
+            ByteArrayOutputStream kdCorrections = new ByteArrayOutputStream();
             try (ByteSink b = new ByteSink(Files.newOutputStream(bcPath), 1 << 20);
                  ByteSink k = new ByteSink(Files.newOutputStream(kdPath), 1 << 18)) {
                 bc = b;
                 kd = k;
                 deferred = new ByteSink(corrections, 1 << 12);
+                kdDeferred = new ByteSink(kdCorrections, 1 << 12);
                 bc.put(utf8(EVENTS_HEADER + "\n"));
                 kd.put(KUNDELIK_HEADER.concat("\n").getBytes(CP1251));
                 for (SchoolClass c : classes) {
@@ -418,6 +436,8 @@ final class Generator {
                 }
                 deferred.flush();
                 bc.put(corrections.toByteArray());
+                kdDeferred.flush();
+                kd.put(kdCorrections.toByteArray());
             }
         }
 
@@ -602,6 +622,8 @@ final class Generator {
         private final int[] evScore = new int[64];
         private final int[] evMax = new int[64];
         private final int[] evDay = new int[64];
+        /** A СОР/СОЧ score with half a point more than {@code evScore} (Kundelik only). */
+        private final boolean[] evHalf = new boolean[64];
         private int evCount;
 
         private void pupil(SchoolClass c, Pupil p) throws IOException {
@@ -619,20 +641,33 @@ final class Generator {
                 int term = plan.term;
                 double level = level(p, plan.subject, term - 1);
                 simulate(p, plan, level);
-                int mark = mark();
                 if (term <= 2) {
                     if (term == 2 && p.term2Gap) {
                         continue;
                     }
+                    boolean reentered = term == 2 && plan.subject == p.reentrySubject;
+                    if (!reentered) {
+                        halfPoints(); // BilimClass re-enters whole points only, so re-entered works keep them
+                    }
+                    kundelikWorks(p, plan);
+                    // The certified mark is the teacher's: by the rules from the final works, except a few.
+                    int mark = mark();
                     int kdMark = mark;
                     if (term == 1 && plan.subject == injectSubject) {
                         kdMark = 4;
                     }
-                    if (term == 2 && plan.subject == p.reentrySubject) {
+                    if (reentered) {
                         if (p.conflict) {
-                            kdMark = mark == 5 ? 4 : mark == 2 ? 3 : mark + (rng.chance(0.5) ? 1 : -1);
+                            kdMark = neighbour(mark);
                         }
                         writeSimulated(p, plan, true);
+                    } else if (!p.excellent && --nextKdConflict <= 0) {
+                        // excellent pupils are the medal scenarios, which choose their own 4s
+                        nextKdConflict = gap(KD_CONFLICT_RATE);
+                        kdMark = neighbour(mark);
+                    }
+                    if (kdMark != mark) {
+                        kdConflicts++;
                     }
                     kdRow(p, yearBytes, p.grade, plan.subject, term, KD_TERM, kdMark, plan.markDay);
                 } else {
@@ -736,12 +771,28 @@ final class Generator {
         private void add(int kind, int score, int max, int day) {
             evKind[evCount] = kind;
             evScore[evCount] = score;
+            evHalf[evCount] = false;
             evMax[evCount] = max;
             evDay[evCount] = day;
             evCount++;
         }
 
-        /** The term mark of the event buffer (DOMAIN.md §2), in exact integer arithmetic. */
+        /** Some СОР/СОЧ papers are marked in half points, as Kundelik allows (written with a decimal comma). */
+        private void halfPoints() {
+            for (int i = 0; i < evCount; i++) {
+                if (evKind[i] != KIND_FO && rng.chance(0.15)) {
+                    if (evScore[i] == evMax[i]) {
+                        evScore[i]--;
+                    }
+                    evHalf[i] = true;
+                }
+            }
+        }
+
+        /**
+         * The term mark of the event buffer (DOMAIN.md §2), in exact integer arithmetic. Every quantity is
+         * counted in half points, which leaves each percentage unchanged and keeps half-point scores integral.
+         */
         private int mark() {
             long foSum = 0;
             long foN = 0;
@@ -750,22 +801,59 @@ final class Generator {
             long soch = 0;
             long sochMax = 0;
             for (int i = 0; i < evCount; i++) {
+                long score = 2L * evScore[i] + (evHalf[i] ? 1 : 0);
                 switch (evKind[i]) {
                     case KIND_FO -> {
-                        foSum += evScore[i];
-                        foN++;
+                        foSum += score;
+                        foN += 2;
                     }
                     case KIND_SOR -> {
-                        sorSum += evScore[i];
-                        sorMax += evMax[i];
+                        sorSum += score;
+                        sorMax += 2L * evMax[i];
                     }
                     default -> {
-                        soch += evScore[i];
-                        sochMax += evMax[i];
+                        soch += score;
+                        sochMax += 2L * evMax[i];
                     }
                 }
             }
             return termMark(foSum, foN, sorSum, sorMax, soch, sochMax);
+        }
+
+        /** A certified mark one off the computed one, still 2–5. */
+        private int neighbour(int mark) {
+            return mark == 5 ? 4 : mark == 2 ? 3 : mark + (rng.chance(0.5) ? 1 : -1);
+        }
+
+        /**
+         * The event buffer as Kundelik's journal rows. A few works are corrected later: the first version stays
+         * in place and the correction (same code, later change time, the final score) goes to the end of the file.
+         */
+        private void kundelikWorks(Pupil p, TermPlan plan) throws IOException {
+            for (int i = 0; i < evCount; i++) {
+                long seq = ++kdSeq;
+                int score = evScore[i];
+                boolean half = evHalf[i];
+                int day = evDay[i];
+                byte[] kind = KD_WORKS[evKind[i]];
+                if (--nextKdCorrection <= 0) {
+                    nextKdCorrection = gap(KD_CORRECTION_RATE);
+                    int min = evKind[i] == KIND_FO ? 1 : 0;
+                    int first = score + (rng.chance(0.5) ? 1 : -1);
+                    int firstHalves = 2 * first + (half ? 1 : 0);
+                    if (firstHalves < 2 * min || firstHalves > 2 * evMax[i]) {
+                        first = score - (first - score);
+                    }
+                    kdLine(kd, seq, p, yearBytes, p.grade, plan.subject, plan.term, kind, first, half, evMax[i], day,
+                            day, time());
+                    kdLine(kdDeferred, seq, p, yearBytes, p.grade, plan.subject, plan.term, kind, score, half,
+                            evMax[i], day, day + 1 + rng.nextInt(3), time());
+                    corrections++;
+                } else {
+                    kdLine(kd, seq, p, yearBytes, p.grade, plan.subject, plan.term, kind, score, half, evMax[i], day,
+                            day, time());
+                }
+            }
         }
 
         private void writeSimulated(Pupil p, TermPlan plan, boolean reentered) throws IOException {
@@ -826,15 +914,25 @@ final class Generator {
             s.put(' ').putTime(sec).put('\n');
         }
 
+        /** A certified mark (term, year, exam): out of 5, recorded on its day. */
         private void kdRow(Pupil p, byte[] year, int grade, int subject, int term, byte[] kind, int mark, int day)
                 throws IOException {
-            kd.put(kdPrefix).putInt(++kdSeq).put(';').put(year).put(';').put(p.iinBytes).put(kdMidSchool)
+            kdLine(kd, ++kdSeq, p, year, grade, subject, term, kind, mark, false, 5, day, day, time());
+        }
+
+        private void kdLine(ByteSink s, long seq, Pupil p, byte[] year, int grade, int subject, int term, byte[] kind,
+                            int score, boolean half, int max, int day, int recDay, int sec) throws IOException {
+            s.put(kdPrefix).putInt(seq).put(';').put(year).put(';').put(p.iinBytes).put(kdMidSchool)
                     .putInt(grade).put(';').put(subjRu1251[subject]).put(';').putInt(term).put(';').put(kind)
-                    .put(';').putInt(mark).put(';');
-            putDmy(kd, day);
-            kd.put(';');
-            putDmy(kd, day);
-            kd.put(' ').putTime(time()).put('\n');
+                    .put(';').putInt(score);
+            if (half) {
+                s.put(',').put('5');
+            }
+            s.put(';').putInt(max).put(';');
+            putDmy(s, day);
+            s.put(';');
+            putDmy(s, recDay);
+            s.put(' ').putTime(sec).put('\n');
             kdEvents++;
         }
 

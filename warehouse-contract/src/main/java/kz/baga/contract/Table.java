@@ -145,7 +145,9 @@ public enum Table {
             optional("class_avg_pct", "decimal(9,4)"),
             required("events", "int"),
             required("school_id", "string"),
-            optional("class_label", "string")),
+            optional("class_label", "string"),
+            /* the distinct sources of the period's works, sorted, comma-separated: "bilimclass,kundelik" */
+            optional("sources", "string")),
 
     MEDAL_ELIGIBILITY("medal_eligibility", "school_id",
             required("student_id", "string"),

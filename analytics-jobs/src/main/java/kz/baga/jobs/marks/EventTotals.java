@@ -22,7 +22,7 @@ import org.apache.spark.sql.Row;
  * integer arithmetic (no decimal division): measured on 10.4 M events, 16 s of CPU for this grouping against 17 s
  * for the term and dynamics groupings apart.
  *
- * <p>Columns: the key; {@code fo_n, fo_d, fo_count, sor_n, sor_d, sor_count, soch_n, soch_d, soch_count} (points
+ * <p>Columns: the key (with the works' {@code source}); {@code fo_n, fo_d, fo_count, sor_n, sor_d, sor_count, soch_n, soch_d, soch_count} (points
  * and maxima ×100 as integers, see {@link TermGrades}); {@code pct_sum, pct_count} (each work's percentage ×10¹⁰,
  * rounded half-up, summed; and the number of works).
  */
@@ -68,7 +68,9 @@ public final class EventTotals {
                 .withColumn("points", hundredths("score"))
                 .withColumn("maxima", hundredths("max_score"))
                 .withColumn("period_start", date_trunc(rules.dynamicsPeriod(), col("event_date")).cast("date"))
-                .groupBy("student_id", "subject_code", "academic_year", "term", "period_start")
+                // by source too, so the dynamics can say where a period's works came from; a period rarely has
+                // works of two sources, so this adds few rows
+                .groupBy("student_id", "subject_code", "academic_year", "term", "period_start", "source")
                 .agg(
                         sum(when(isFo, points)).as("fo_n"),
                         sum(when(isFo, maxima)).as("fo_d"),

@@ -1,6 +1,9 @@
 package kz.baga.jobs.metrics;
 
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.sum;
@@ -16,7 +19,8 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Grade dynamics: per pupil, subject and period (a calendar month by default; {@code week} in the rules gives
  * ISO weeks starting on Monday), the pupil's mean percentage over their ФО/СОР/СОЧ works in that period, and
- * the class's: the mean of its pupils' means (each pupil counts once, however many works they wrote).
+ * the class's: the mean of its pupils' means (each pupil counts once, however many works they wrote), and
+ * {@code sources}: the distinct sources of the pupil's works in that period, sorted and comma-separated.
  *
  * <p>Each work's percentage is taken to 10 decimals (half-up) and summed exactly; the pupil's mean is that sum
  * over the count rounded half-up to 4 decimals once. Not a threshold quantity, but deterministic: integer sums do
@@ -36,7 +40,9 @@ public final class GradeDynamics {
         long perUnit = EventTotals.PCT_SCALE / 10_000;   // the sum's units per 0.0001 %: 10¹⁰ / 10⁴
         Dataset<Row> pupil = totals.where(col("pct_count").gt(0))
                 .groupBy("student_id", "subject_code", "academic_year", "period_start")
-                .agg(sum("pct_sum").as("pct_sum"), sum("pct_count").as("events"))
+                .agg(sum("pct_sum").as("pct_sum"), sum("pct_count").as("events"),
+                        // which platform(s) the period's works came from, e.g. "bilimclass,kundelik"
+                        array_join(array_sort(collect_set("source")), ",").as("sources"))
                 // (2·Σ + n·10⁶) div (2·n·10⁶) = Σ/(n·10¹⁰) in units of 0.0001, half-up.
                 .withColumn("avg_pct", expr("cast((2 * pct_sum + events * " + perUnit + ") div (2 * events * " + perUnit
                         + ") as decimal(18,0)) * 0.0001BD").cast("decimal(9,4)"))

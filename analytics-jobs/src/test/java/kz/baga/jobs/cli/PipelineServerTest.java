@@ -90,8 +90,8 @@ class PipelineServerTest {
                     "local[2]");
             assertThat(o.code()).as(o.err()).isZero();
             // The same summary and progress as a plain run, relayed as they are printed.
-            assertThat(o.out()).contains("rows read 34390 = accepted 34298 + rejected 29 + merged 63")
-                    .contains("kundelik     read 6088, accepted 6088, rejected 0, merged 0");
+            assertThat(o.out()).contains("rows read 61502 = accepted 61374 + rejected 25 + merged 103")
+                    .contains("kundelik     read 33258, accepted 33205, rejected 0, merged 53");
             assertThat(o.err()).contains("ingest: reading 2 source(s)").contains("committed snapshot");
         }
         // "wh" was the client's relative path: the snapshots are in the client's folder.

@@ -64,6 +64,26 @@ class GradeDynamicsTest extends SparkTestBase {
     }
 
     @Test
+    void sourcesNameThePlatformsOfThePeriodsWorks() {
+        // December on the old platform, plus one work re-entered on the new one; January on the new one only.
+        Dataset<Row> events = events(
+                event("H", "MATH", 2, "FO", "8", "10").date("2025-12-01"),
+                event("H", "MATH", 2, "SOR", "9", "15").date("2025-12-10"),
+                event("H", "MATH", 2, "SOR", "9", "15").date("2025-12-10").source("bilimclass"),
+                event("H", "MATH", 2, "TERM", "4", "5").date("2025-12-26").source("other"),   // not a work
+                event("H", "MATH", 3, "FO", "6", "10").date("2026-01-12").source("bilimclass"),
+                event("H", "MATH", 3, "FO", "7", "10").date("2026-01-19").source("bilimclass"),
+                event("H", "PHYS", 1, "FO", "7", "10").date("2025-10-03"));
+        Dataset<Row> placement = df("student_id string, academic_year string, school_id string, class_label string,"
+                + " grade_level int", row("H", Y, "S1", "11А", 11));
+        assertThat(rows(GradeDynamics.build(events, placement, Rules.defaults()), "subject_code",
+                "cast(period_start as string)", "events", "sources"))
+                .containsExactly(row("MATH", "2025-12-01", 3, "bilimclass,kundelik"),
+                        row("MATH", "2026-01-01", 2, "bilimclass"),
+                        row("PHYS", "2025-10-01", 1, "kundelik"));
+    }
+
+    @Test
     void meanIsRoundedHalfUpOnceAndLargeScoresStayExact() {
         Dataset<Row> events = events(
                 // 1/128 = 0.78125 % → 0.7813 (half-up; half-even would give 0.7812)
