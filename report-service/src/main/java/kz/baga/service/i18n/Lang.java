@@ -95,6 +95,8 @@ public final class Lang {
             Map.entry("source.note", new String[]{"Белгіленген аралықта мектеп %s платформасынан %s платформасына ауысты.",
                     "В отмеченный период школа перешла с %s на %s.", "In the marked period the school moved from %s to %s."}),
             Map.entry("by.subject.dynamics", new String[]{"Пәндер бойынша", "По предметам", "By subject"}),
+            Map.entry("solid", new String[]{"тұтас сызық", "сплошная линия", "solid line"}),
+            Map.entry("dashed", new String[]{"үзік сызық", "пунктир", "dashed line"}),
             Map.entry("issue", new String[]{"Түрі", "Вид", "Issue"}),
             Map.entry("detail", new String[]{"Толығырақ", "Подробно", "Detail"})
     );
