@@ -163,7 +163,9 @@ public class Charts {
 
         /** A sentence for a caption: "январь 2026: школа перешла с Kundelik на BilimClass." */
         public String note(String lang) {
-            return Lang.t(lang, "source.note", Lang.monthYear(lang, YearMonth.from(start)), names(from), names(to));
+            String when = Lang.monthYear(lang, YearMonth.from(start));
+            return Lang.t(lang, "source.note", when.substring(0, 1).toUpperCase(Locale.ROOT) + when.substring(1),
+                    names(from), names(to));
         }
 
         private static String names(List<String> sources) {
@@ -273,11 +275,9 @@ public class Charts {
             if (!monthOnly) {
                 return to.append(Lang.dayMonth(lang, d));
             }
-            to.append(Lang.month(lang, d.getMonthValue(), false));
-            if (d.getMonthValue() == 1) {
-                to.append(' ').append(d.getYear()); // the year turns here
-            }
-            return to;
+            // month names only: the axis picks its tick spacing from the labels' widths, which a year on some
+            // labels would defeat; the title or heading carries the academic year
+            return to.append(Lang.month(lang, d.getMonthValue(), false));
         }
 
         @Override

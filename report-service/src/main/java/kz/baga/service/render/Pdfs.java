@@ -298,6 +298,7 @@ public class Pdfs {
                         c.setPadding(2);
                         grid.addCell(c);
                     }
+                    grid.getDefaultCell().setBorder(Rectangle.NO_BORDER);
                     grid.completeRow();
                     keepSpace(doc, writer, headingHeight() + ch + 8);
                     doc.add(heading(Lang.t(lang, "by.subject.dynamics")));
