@@ -48,9 +48,27 @@ public final class Reasons {
             return pick(lang, "қазіргі барлық бағалар шартқа сай", "все оценки на сегодня соответствуют условию",
                     "every mark so far meets the condition");
         }
+        // a term missing in many subjects (marks left on another platform) reads as one finding listing them
+        Map<String, List<ReasonDetail>> missing = new java.util.LinkedHashMap<>();
+        for (ReasonDetail d : details) {
+            if ("MISSING_TERM".equals(d.code()) && d.term() != null) {
+                missing.computeIfAbsent(d.academicYear() + "|" + d.term(), k -> new ArrayList<>()).add(d);
+            }
+        }
         List<String> parts = new ArrayList<>(details.size());
         for (ReasonDetail d : details) {
-            parts.add(detail(d, lang, subjectName));
+            List<ReasonDetail> group = "MISSING_TERM".equals(d.code()) && d.term() != null
+                    ? missing.get(d.academicYear() + "|" + d.term()) : null;
+            if (group == null || group.size() < 2) {
+                parts.add(detail(d, lang, subjectName));
+            } else if (group.get(0) == d) {
+                StringBuilder names = new StringBuilder();
+                for (ReasonDetail g : group) {
+                    names.append(names.length() == 0 ? "" : ", ").append(subjectName.apply(g.subjectCode()));
+                }
+                parts.add(d.academicYear() + ", " + pick(lang, d.term() + "-тоқсанға баға жоқ",
+                        "нет оценки за " + d.term() + " четверть", "no mark for term " + d.term()) + ": " + names);
+            }
         }
         return String.join("; ", parts);
     }

@@ -79,6 +79,13 @@ class ReasonsTest {
 
         assertThat(Reasons.medal(List.of(everyCode().get(7), everyCode().get(8)), "ignored", "ru", names("ru")))
                 .isEqualTo("2022-2023: нет ни одной оценки; Казахский язык, 2024-2025: нет оценки за 2 четверть");
+        ReasonDetail alg = new ReasonDetail("MISSING_TERM", "ALG", "2025-2026", 2, null, null, null);
+        ReasonDetail inf = new ReasonDetail("MISSING_TERM", "INF", "2025-2026", 2, null, null, null);
+        assertThat(Reasons.medal(List.of(alg, everyCode().get(8), inf), "ignored", "kk", names("kk")))
+                .isEqualTo("2025-2026, 2-тоқсанға баға жоқ: Алгебра, Информатика; "
+                        + "Қазақ тілі, 2024-2025: 2-тоқсанға баға жоқ");
+        assertThat(Reasons.medal(List.of(alg, inf), "ignored", "en", names("en")))
+                .isEqualTo("2025-2026, no mark for term 2: Algebra, Computer science");
         assertThat(Reasons.medal(List.of(), "ignored", "kk", names("kk")))
                 .isEqualTo("қазіргі барлық бағалар шартқа сай");
         assertThat(Reasons.medal(null, "english only", "kk", names("kk"))).as("a snapshot without reason_details")
