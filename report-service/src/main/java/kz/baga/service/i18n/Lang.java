@@ -131,7 +131,9 @@ public final class Lang {
 
     /** "14 қаңтар" / "14 янв" / "14 Jan": a day on a chart axis or in a sentence about a period. */
     public static String dayMonth(String lang, java.time.LocalDate d) {
-        return d.getDayOfMonth() + " " + month(lang, d.getMonthValue(), false);
+        // with a day Russian wants the genitive, which differs from the short form only in May
+        String m = "ru".equals(lang) && d.getMonthValue() == 5 ? "мая" : month(lang, d.getMonthValue(), false);
+        return d.getDayOfMonth() + " " + m;
     }
 
     /** "14 қаңтар 2026" / "14 янв 2026" / "14 Jan 2026". */

@@ -127,7 +127,9 @@ public class Charts {
         NumberAxis range = (NumberAxis) plot.getRangeAxis();
         range.setRange(0, 100);
         DateAxis domain = (DateAxis) plot.getDomainAxis();
-        domain.setStandardTickUnits(tickUnits(lang));
+        // monthly periods get month ticks only: a tick on the 11th would sit between two points
+        boolean weekly = points.stream().anyMatch(p -> p.periodStart().getDayOfMonth() != 1);
+        domain.setStandardTickUnits(tickUnits(lang, weekly));
         // room beyond the first and last point, so that the outermost tick labels are not cut at the edge
         domain.setLowerMargin(0.03);
         domain.setUpperMargin(0.03);
@@ -243,12 +245,14 @@ public class Charts {
     }
 
     /** Tick units of a date axis whose labels are in {@code lang}: days as "14 янв", months as "янв". */
-    private static TickUnits tickUnits(String lang) {
+    private static TickUnits tickUnits(String lang, boolean days) {
         TickUnits u = new TickUnits();
         DateFormat day = new LangDateFormat(lang, false);
         DateFormat month = new LangDateFormat(lang, true);
-        for (int n : new int[]{1, 2, 7, 14}) {
-            u.add(new DateTickUnit(DateTickUnitType.DAY, n, day));
+        if (days) {
+            for (int n : new int[]{7, 14}) {
+                u.add(new DateTickUnit(DateTickUnitType.DAY, n, day));
+            }
         }
         for (int n : new int[]{1, 2, 3, 4, 6}) {
             u.add(new DateTickUnit(DateTickUnitType.MONTH, n, month));
