@@ -233,6 +233,7 @@ public class Charts {
             m.setLabel(sw.label(lang));
             m.setLabelFont(fonts.awt(false, 9f));
             m.setLabelPaint(SWITCH.darker());
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 220)); // readable over grid lines and the band
             m.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
             m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
             m.setLabelOffset(new RectangleInsets(2, 4, 4, 2));
