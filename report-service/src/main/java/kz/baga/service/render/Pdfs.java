@@ -249,8 +249,8 @@ public class Pdfs {
                 }
                 String when = p.term() == 0 ? Lang.t(lang, "year.whole") : Lang.t(lang, "term.n", p.term());
                 places.add(new Paragraph(when + ": " + Lang.t(lang, "place.of", p.rank(), p.classSize()) + " · "
-                        + Lang.t(lang, "avg.mark") + " " + fmt(p.avgMark()) + " · " + Lang.t(lang, "class.avg") + " "
-                        + fmt(p.classAvgMark()), f(10, false)));
+                        + Lang.t(lang, "avg.mark") + " " + fmt(p.avgMark(), lang) + " · " + Lang.t(lang, "class.avg") + " "
+                        + fmt(p.classAvgMark(), lang), f(10, false)));
             }
             keepSpace(doc, writer, headingHeight() + 15 * Math.max(1, places.size()));
             doc.add(heading(Lang.t(lang, "place")));
@@ -358,7 +358,7 @@ public class Pdfs {
             }
             PdfPTable ts = indicatorTable(doc, lang, Lang.t(lang, "school"));
             for (Views.IndicatorRow x : bySchool) {
-                indicatorRow(ts, nz(x.schoolName()) + " (" + x.schoolId() + ")", x, prevBySchool.get(x.schoolId()));
+                indicatorRow(lang, ts, nz(x.schoolName()) + " (" + x.schoolId() + ")", x, prevBySchool.get(x.schoolId()));
             }
             section(doc, writer, Lang.t(lang, "by.school"), ts);
 
@@ -387,14 +387,14 @@ public class Pdfs {
             PdfPTable tg = indicatorTable(doc, lang, Lang.t(lang, "grade"));
             r.current().district().stream().filter(x -> "ALL".equals(x.subjectCode()))
                     .sorted(Comparator.comparingInt(Views.IndicatorRow::gradeLevel))
-                    .forEach(x -> indicatorRow(tg, x.gradeLevel() == 0 ? Lang.t(lang, "all")
+                    .forEach(x -> indicatorRow(lang, tg, x.gradeLevel() == 0 ? Lang.t(lang, "all")
                             : String.valueOf(x.gradeLevel()), x, prevGrade.get(x.gradeLevel())));
             section(doc, writer, Lang.t(lang, "by.grade"), tg);
 
             PdfPTable tsub = indicatorTable(doc, lang, Lang.t(lang, "subject"));
             r.current().district().stream().filter(x -> x.gradeLevel() == 0 && !"ALL".equals(x.subjectCode()))
                     .sorted(Comparator.comparing(x -> r.snapshot().subjectName(x.subjectCode(), lang)))
-                    .forEach(x -> indicatorRow(tsub, r.snapshot().subjectName(x.subjectCode(), lang), x,
+                    .forEach(x -> indicatorRow(lang, tsub, r.snapshot().subjectName(x.subjectCode(), lang), x,
                             prevSubject.get(x.subjectCode())));
             section(doc, writer, Lang.t(lang, "by.subject"), tsub);
         });
@@ -406,7 +406,7 @@ public class Pdfs {
                 Lang.t(lang, "change"));
     }
 
-    private void indicatorRow(PdfPTable t, String label, Views.IndicatorRow x, Views.IndicatorRow prev) {
+    private void indicatorRow(String lang, PdfPTable t, String label, Views.IndicatorRow x, Views.IndicatorRow prev) {
         Font font = f(8.5f, false);
         t.addCell(cell(label, font, false));
         if (x.suppressed()) {
@@ -417,20 +417,25 @@ public class Pdfs {
             return;
         }
         t.addCell(cell(String.valueOf(x.n()), font, false));
-        t.addCell(cell(fmt(x.qualityRate()), font, false));
-        t.addCell(cell(fmt(x.successRate()), font, false));
-        t.addCell(cell(fmt(x.sou()), font, false));
-        t.addCell(cell(fmt(x.avgMark()), font, false));
+        t.addCell(cell(fmt(x.qualityRate(), lang), font, false));
+        t.addCell(cell(fmt(x.successRate(), lang), font, false));
+        t.addCell(cell(fmt(x.sou(), lang), font, false));
+        t.addCell(cell(fmt(x.avgMark(), lang), font, false));
         String change = "–";
         if (prev != null && !prev.suppressed() && prev.qualityRate() != null && x.qualityRate() != null) {
             BigDecimal d = x.qualityRate().subtract(prev.qualityRate()).setScale(2, RoundingMode.HALF_UP);
-            change = (d.signum() > 0 ? "+" : "") + d.toPlainString();
+            change = (d.signum() > 0 ? "+" : "") + fmt(d, lang);
         }
         t.addCell(cell(change, font, false));
     }
 
-    private static String fmt(BigDecimal v) {
-        return v == null ? "–" : v.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    /** Two decimals, with a decimal comma in kk and ru. */
+    private static String fmt(BigDecimal v, String lang) {
+        if (v == null) {
+            return "–";
+        }
+        String text = v.setScale(2, RoundingMode.HALF_UP).toPlainString();
+        return "en".equals(lang) ? text : text.replace('.', ',');
     }
 
     private static String nz(String s) {
