@@ -109,6 +109,6 @@ class DistrictResourceTest {
                 snap.rulesVersion(), List.of(shown, hidden), List.of());
         String text = Pdf.text(pdfs.districtReport(new Pdfs.DistrictReport(snap, "ru", "Район", "2025-2026", 4, ind,
                 null)));
-        assertThat(text).contains("<5").contains("39.66");
+        assertThat(text).contains("<5").contains("39,66"); // decimal comma in ru
     }
 }

@@ -23,6 +23,23 @@ public final class Pdf {
         }
     }
 
+    /** The text of each page, in order. */
+    public static java.util.List<String> pages(byte[] pdf) {
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            PDFTextStripper s = new PDFTextStripper();
+            s.setSortByPosition(true);
+            for (int i = 1; i <= doc.getNumberOfPages(); i++) {
+                s.setStartPage(i);
+                s.setEndPage(i);
+                out.add(s.getText(doc));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static boolean allFontsEmbedded(byte[] pdf) {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             for (PDPage page : doc.getPages()) {

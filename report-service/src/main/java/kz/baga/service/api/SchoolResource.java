@@ -42,9 +42,11 @@ public class SchoolResource {
     @GET
     @Path("/medal-candidates")
     @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
-    public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year) {
+    public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year,
+                                    @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.medal-candidates", year);
-        Candidates cand = candidates(s, id);
+        Candidates cand = candidates(s, id, l);
         access.auditSchoolRead(s, "school.medal-candidates", cand.studentIds());
         if (Csv.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();
@@ -65,13 +67,13 @@ public class SchoolResource {
      * The school's candidates of the scope's year, per snapshot: the list, the pupils it names and its JSON. The
      * caller writes the audit record (naming those pupils) on every request before anything is sent.
      */
-    private Candidates candidates(Access.SchoolScope s, String id) {
+    private Candidates candidates(Access.SchoolScope s, String id, String lang) {
         return cache.get(s.snapshot(), "school.medal-candidates", () -> {
-            List<Views.Candidate> list = views.medalCandidates(s.school(), s.year());
+            List<Views.Candidate> list = views.medalCandidates(s.snapshot(), s.school(), s.year(), lang);
             return new Candidates(list, ids(list.stream().map(Views.Candidate::studentId).toList()),
                     views.json(Views.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
                             "candidates", list)));
-        }, id, s.year());
+        }, id, s.year(), lang);
     }
 
     /** A school's medal candidates of one year as cached: the list (CSV), the pupils it names (audit), its JSON. */
@@ -89,7 +91,7 @@ public class SchoolResource {
                                        @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
-        Candidates cand = candidates(s, id);
+        Candidates cand = candidates(s, id, l);
         List<Views.Candidate> list = cand.list();
         access.auditSchoolRead(s, "school.medal-candidates.pdf", cand.studentIds());
         Snapshot.School school = s.snapshot().schools().get(id);
@@ -122,9 +124,11 @@ public class SchoolResource {
     @GET
     @Path("/reconciliation")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response reconciliation(@PathParam("id") String id, @QueryParam("year") String year) {
+    public Response reconciliation(@PathParam("id") String id, @QueryParam("year") String year,
+                                   @QueryParam("lang") String lang) {
+        String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.reconciliation", year);
-        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year());
+        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         List<String> who = new ArrayList<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));
         r.gaps().forEach(f -> who.add(f.studentId()));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import kz.baga.service.i18n.Reasons;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.SchoolModel;
 import kz.baga.service.warehouse.SchoolModel.AnnualGrade;
@@ -57,13 +58,23 @@ public class Views {
                         BigDecimal avgMark, BigDecimal avgPct, BigDecimal classAvgMark, BigDecimal classAvgPct) {
     }
 
-    public record Point(LocalDate periodStart, BigDecimal avgPct, BigDecimal classAvgPct, int events) {
+    /**
+     * One period of a dynamics line. {@code sources}: the platforms its works came from, sorted (e.g.
+     * {@code ["bilimclass", "kundelik"]}); null when the snapshot does not record them.
+     */
+    public record Point(LocalDate periodStart, BigDecimal avgPct, BigDecimal classAvgPct, int events,
+                        List<String> sources) {
     }
 
     public record SubjectDynamics(String subjectCode, String subjectName, List<Point> points) {
     }
 
-    public record MedalStatus(String award, String status, String reasons) {
+    /**
+     * {@code reasons} in the request's language; {@code reasonDetails} the same findings language-neutral (code,
+     * subject, year, term, mark, pct, points short), null when the snapshot has none.
+     */
+    public record MedalStatus(String award, String status, String reasons,
+                              List<SchoolModel.ReasonDetail> reasonDetails) {
     }
 
     public record Analytics(String studentId, String classLabel, String academicYear, String snapshotId,
@@ -114,7 +125,7 @@ public class Views {
         for (Dynamic d : school.dynamics(studentId)) {
             if (d.year().equals(year)) {
                 dyn.computeIfAbsent(d.subjectCode(), k -> new ArrayList<>())
-                        .add(new Point(d.periodStart(), d.avgPct(), d.classAvgPct(), d.events()));
+                        .add(new Point(d.periodStart(), d.avgPct(), d.classAvgPct(), d.events(), d.sources()));
             }
         }
         List<SubjectDynamics> dynamics = new ArrayList<>();
@@ -122,7 +133,7 @@ public class Views {
         List<MedalStatus> medals = new ArrayList<>();
         for (Medal m : school.medals()) {
             if (m.studentId().equals(studentId) && m.year().equals(year)) {
-                medals.add(new MedalStatus(m.award(), m.status(), m.reasons()));
+                medals.add(new MedalStatus(m.award(), m.status(), reasons(snap, m, lang), m.details()));
             }
         }
         medals.sort(Comparator.comparing(MedalStatus::award));
@@ -136,15 +147,19 @@ public class Views {
             List<Point> out = new ArrayList<>();
             for (Dynamic d : school.dynamics(studentId)) {
                 if (d.year().equals(year) && d.subjectCode().equals(subject)) {
-                    out.add(new Point(d.periodStart(), d.avgPct(), d.classAvgPct(), d.events()));
+                    out.add(new Point(d.periodStart(), d.avgPct(), d.classAvgPct(), d.events(), d.sources()));
                 }
             }
             return out;
         }
         Map<LocalDate, BigDecimal[]> acc = new TreeMap<>();
+        Map<LocalDate, java.util.SortedSet<String>> sources = new TreeMap<>();
         for (Dynamic d : school.dynamics(studentId)) {
             if (!d.year().equals(year)) {
                 continue;
+            }
+            if (d.sources() != null) {
+                sources.computeIfAbsent(d.periodStart(), k -> new java.util.TreeSet<>()).addAll(d.sources());
             }
             BigDecimal[] a = acc.computeIfAbsent(d.periodStart(),
                     k -> new BigDecimal[]{BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
@@ -157,15 +172,22 @@ public class Views {
         }
         List<Point> out = new ArrayList<>();
         acc.forEach((date, a) -> out.add(new Point(date, a[0].divide(a[1], 2, java.math.RoundingMode.HALF_UP),
-                a[3].signum() == 0 ? null : a[2].divide(a[3], 2, java.math.RoundingMode.HALF_UP), a[1].intValue())));
+                a[3].signum() == 0 ? null : a[2].divide(a[3], 2, java.math.RoundingMode.HALF_UP), a[1].intValue(),
+                sources.containsKey(date) ? List.copyOf(sources.get(date)) : null)));
         return out;
     }
 
+    /** {@code reasons} in the request's language, {@code reasonDetails} language-neutral (see {@link MedalStatus}). */
     public record Candidate(String studentId, String name, String classLabel, Integer gradeLevel, String award,
-                            String status, String reasons) {
+                            String status, String reasons, List<SchoolModel.ReasonDetail> reasonDetails) {
     }
 
-    public List<Candidate> medalCandidates(SchoolModel school, String year) {
+    /** A medal status's reasons in {@code lang}, from its structured findings. */
+    public static String reasons(Snapshot snap, Medal m, String lang) {
+        return Reasons.medal(m.details(), m.reasons(), lang, c -> snap.subjectName(c, lang));
+    }
+
+    public List<Candidate> medalCandidates(Snapshot snap, SchoolModel school, String year, String lang) {
         List<Candidate> out = new ArrayList<>();
         for (Medal m : school.medals()) {
             if (!m.year().equals(year) || "LOST".equals(m.status())) {
@@ -177,7 +199,7 @@ public class Views {
             }
             SchoolModel.Student st = school.student(m.studentId());
             out.add(new Candidate(m.studentId(), st == null ? null : st.fullName(), m.classLabel(), g, m.award(),
-                    m.status(), m.reasons()));
+                    m.status(), reasons(snap, m, lang), m.details()));
         }
         out.sort(Comparator.comparing(Candidate::gradeLevel).thenComparing(Candidate::classLabel,
                         Comparator.nullsLast(Comparator.naturalOrder()))
@@ -205,15 +227,19 @@ public class Views {
                 rs.isEmpty() ? null : rs.get(0).classAvgMark(), snap.id(), rows);
     }
 
+    /**
+     * {@code detail} is the pipeline's text (English); {@code text} the same finding in the request's language,
+     * {@code issueName} the issue's name in it.
+     */
     public record FindingRow(String studentId, String name, String classLabel, String subjectCode, int term,
-                             String issue, String detail) {
+                             String issue, String detail, String issueName, String text) {
     }
 
     public record Reconciliation(String schoolId, String academicYear, String snapshotId, List<FindingRow> conflicts,
                                  List<FindingRow> gaps, List<FindingRow> other, List<SchoolModel.Rejected> rejected) {
     }
 
-    public Reconciliation reconciliation(Snapshot snap, SchoolModel school, String year) {
+    public Reconciliation reconciliation(Snapshot snap, SchoolModel school, String year, String lang) {
         List<FindingRow> conflicts = new ArrayList<>();
         List<FindingRow> gaps = new ArrayList<>();
         List<FindingRow> other = new ArrayList<>();
@@ -223,7 +249,9 @@ public class Views {
             }
             SchoolModel.Student st = school.student(f.studentId());
             FindingRow row = new FindingRow(f.studentId(), st == null ? null : st.fullName(), f.classLabel(),
-                    f.subjectCode(), f.term(), f.issue(), f.detail());
+                    f.subjectCode(), f.term(), f.issue(), f.detail(), Reasons.issue(f.issue(), lang),
+                    Reasons.finding(f.issue(), f.subjectCode(), f.year(), f.term(), f.detail(), lang,
+                            c -> snap.subjectName(c, lang)));
             switch (f.issue()) {
                 case "CONFLICT" -> conflicts.add(row);
                 case "GAP" -> gaps.add(row);

@@ -90,8 +90,61 @@ public final class Lang {
             Map.entry("award.ALTYN_BELGI", new String[]{"«Алтын белгі»", "«Алтын белгі»", "Altyn Belgi"}),
             Map.entry("award.HONOURS_11", new String[]{"Үздік аттестат", "Аттестат с отличием", "11th-grade honours"}),
             Map.entry("award.HONOURS_9", new String[]{"Үздік куәлік", "Свидетельство с отличием", "9th-grade honours"}),
-            Map.entry("none", new String[]{"жоқ", "нет", "none"})
+            Map.entry("none", new String[]{"жоқ", "нет", "none"}),
+            Map.entry("source.switch", new String[]{"%s → %s ауысуы", "переход %s → %s", "%s → %s switch"}),
+            Map.entry("source.note", new String[]{"%s: мектеп %s жүйесінен %s жүйесіне көшті (графикте белгіленген).",
+                    "%s: школа перешла с %s на %s (отмечено на графике).",
+                    "%s: the school moved from %s to %s (marked on the chart)."}),
+            Map.entry("by.subject.dynamics", new String[]{"Пәндер бойынша", "По предметам", "By subject"}),
+            Map.entry("solid", new String[]{"тұтас сызық", "сплошная линия", "solid line"}),
+            Map.entry("dashed", new String[]{"үзік сызық", "пунктир", "dashed line"}),
+            Map.entry("issue", new String[]{"Түрі", "Вид", "Issue"}),
+            Map.entry("detail", new String[]{"Толығырақ", "Подробно", "Detail"})
     );
+
+    private static final String[][] MONTHS = {
+            {"қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+                    "қараша", "желтоқсан"},
+            {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+                    "ноябрь", "декабрь"},
+            {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                    "November", "December"}};
+
+    // Kazakh has no customary abbreviations of month names: short labels use the full names
+    private static final String[][] MONTHS_SHORT = {
+            MONTHS[0],
+            {"янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"},
+            {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}};
+
+    private static int index(String lang) {
+        return switch (lang) {
+            case "kk" -> 0;
+            case "en" -> 2;
+            default -> 1;
+        };
+    }
+
+    /** The month's name (1-12) in {@code lang}, full or short (kk is always full). */
+    public static String month(String lang, int month, boolean full) {
+        return (full ? MONTHS : MONTHS_SHORT)[index(lang)][month - 1];
+    }
+
+    /** "14 қаңтар" / "14 янв" / "14 Jan": a day on a chart axis or in a sentence about a period. */
+    public static String dayMonth(String lang, java.time.LocalDate d) {
+        // with a day Russian wants the genitive, which differs from the short form only in May
+        String m = "ru".equals(lang) && d.getMonthValue() == 5 ? "мая" : month(lang, d.getMonthValue(), false);
+        return d.getDayOfMonth() + " " + m;
+    }
+
+    /** "14 қаңтар 2026" / "14 янв 2026" / "14 Jan 2026". */
+    public static String date(String lang, java.time.LocalDate d) {
+        return dayMonth(lang, d) + " " + d.getYear();
+    }
+
+    /** "қаңтар 2026" / "январь 2026" / "January 2026". */
+    public static String monthYear(String lang, java.time.YearMonth m) {
+        return month(lang, m.getMonthValue(), true) + " " + m.getYear();
+    }
 
     public static String t(String lang, String key, Object... args) {
         String[] v = TEXT.get(key);

@@ -37,7 +37,9 @@ public class Fonts {
         mapper = new FontMapper() {
             @Override
             public BaseFont awtToPdf(Font font) {
-                return font.isBold() ? bold : regular;
+                // a face loaded from a file keeps style PLAIN even when it is the bold one: tell them by face name,
+                // or chart text is laid out with bold widths but drawn in the regular face (gaps between letters)
+                return font.isBold() || font.getFontName().equals(awtBold.getFontName()) ? bold : regular;
             }
 
             @Override

@@ -110,22 +110,99 @@ public class Pdfs {
         return c;
     }
 
-    private PdfPTable table(float[] widths, String... headers) {
-        PdfPTable t = new PdfPTable(widths);
-        t.setWidthPercentage(100);
+    private static final float HEADER_SIZE = 8.5f;
+    private static final float PADDING = 3;
+
+    /**
+     * A table as wide as the page's text with a header row. Column widths follow {@code weights}, but no column is
+     * narrower than the longest word of its header, so headers wrap between words, never inside one.
+     */
+    private PdfPTable table(Document doc, float[] weights, String... headers) {
+        float[] widths = fitWidths(doc.right() - doc.left(), weights, headers);
+        PdfPTable t = new PdfPTable(widths.length);
+        try {
+            t.setTotalWidth(widths);
+        } catch (com.lowagie.text.DocumentException e) {
+            throw new IllegalStateException(e);
+        }
+        t.setLockedWidth(true);
         t.setSpacingBefore(6);
         t.setSpacingAfter(8);
         t.setHeaderRows(1);
         for (String h : headers) {
-            t.addCell(cell(h, f(8.5f, true), true));
+            t.addCell(cell(h, f(HEADER_SIZE, true), true));
         }
         return t;
     }
 
+    /** Widths in points: proportional to {@code weights}, each at least its header's longest word. */
+    float[] fitWidths(float total, float[] weights, String[] headers) {
+        int n = weights.length;
+        float[] min = new float[n];
+        for (int i = 0; i < n; i++) {
+            float word = 0;
+            for (String w : headers[i].split("\\s+")) {
+                word = Math.max(word, fonts.bold().getWidthPoint(w, HEADER_SIZE));
+            }
+            min[i] = word + 2 * PADDING + 2;
+        }
+        float[] w = new float[n];
+        boolean[] fixed = new boolean[n];
+        // columns below their minimum are fixed at it; the rest share what is left by weight, until none is below
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            float left = total;
+            float weight = 0;
+            for (int i = 0; i < n; i++) {
+                if (fixed[i]) {
+                    left -= min[i];
+                } else {
+                    weight += weights[i];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                w[i] = fixed[i] ? min[i] : Math.max(0, left) * weights[i] / weight;
+                if (!fixed[i] && w[i] < min[i]) {
+                    fixed[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        return w;
+    }
+
+    private static final float HEADING_SIZE = 12;
+
     private Paragraph heading(String text) {
-        Paragraph p = new Paragraph(text, f(12, true));
+        Paragraph p = new Paragraph(text, f(HEADING_SIZE, true));
         p.setSpacingBefore(8);
         return p;
+    }
+
+    /** What a heading takes on the page: its spacing before and one line. */
+    private static float headingHeight() {
+        return 8 + HEADING_SIZE * 1.5f;
+    }
+
+    /**
+     * Keep-with-next: starts a new page unless {@code needed} points fit above the bottom margin, so a heading is
+     * never left at a page's foot without the start of what it heads.
+     */
+    private static void keepSpace(Document doc, PdfWriter writer, float needed) {
+        if (writer.getVerticalPosition(true) - needed < doc.bottom()) {
+            doc.newPage();
+        }
+    }
+
+    /** A heading followed by a table, kept together with the table's header and first rows. */
+    private void section(Document doc, PdfWriter writer, String title, PdfPTable t) throws Exception {
+        float start = t.spacingBefore();
+        for (int i = 0; i < Math.min(t.size(), 3); i++) {
+            start += t.getRowHeight(i);
+        }
+        keepSpace(doc, writer, headingHeight() + start);
+        doc.add(heading(title));
+        doc.add(t);
     }
 
     // ---------------------------------------------------------------- pupil term report
@@ -145,8 +222,7 @@ public class Pdfs {
             doc.add(new Paragraph(Lang.t(lang, "school") + ": " + nz(r.schoolName()) + "    " + Lang.t(lang, "year")
                     + ": " + g.academicYear() + "    " + Lang.t(lang, "term") + ": " + termText, f(10.5f, false)));
 
-            doc.add(heading(Lang.t(lang, "marks")));
-            PdfPTable t = table(new float[]{4, 1, 1, 1, 1, 1.3f, 1.3f}, Lang.t(lang, "subject"),
+            PdfPTable t = table(doc, new float[]{4, 1, 1, 1, 1, 1.3f, 1.3f}, Lang.t(lang, "subject"),
                     Lang.t(lang, "term.n", 1), Lang.t(lang, "term.n", 2), Lang.t(lang, "term.n", 3),
                     Lang.t(lang, "term.n", 4), Lang.t(lang, "annual"), Lang.t(lang, "final"));
             Font cellFont = f(9, false);
@@ -163,38 +239,74 @@ public class Pdfs {
                 t.addCell(cell(s.annual() == null || s.annual().finalMark() == null ? "–"
                         : String.valueOf(s.annual().finalMark()), cellFont, false));
             }
-            doc.add(t);
+            section(doc, writer, Lang.t(lang, "marks"), t);
 
-            doc.add(heading(Lang.t(lang, "place")));
             Views.Analytics a = r.analytics();
+            List<Paragraph> places = new ArrayList<>();
             for (Views.Place p : a.places()) {
                 if (!"ALL".equals(p.subjectCode()) || (p.term() != r.term() && p.term() != 0)) {
                     continue;
                 }
                 String when = p.term() == 0 ? Lang.t(lang, "year.whole") : Lang.t(lang, "term.n", p.term());
-                doc.add(new Paragraph(when + ": " + Lang.t(lang, "place.of", p.rank(), p.classSize()) + " · "
-                        + Lang.t(lang, "avg.mark") + " " + fmt(p.avgMark()) + " · " + Lang.t(lang, "class.avg") + " "
-                        + fmt(p.classAvgMark()), f(10, false)));
+                places.add(new Paragraph(when + ": " + Lang.t(lang, "place.of", p.rank(), p.classSize()) + " · "
+                        + Lang.t(lang, "avg.mark") + " " + fmt(p.avgMark(), lang) + " · " + Lang.t(lang, "class.avg") + " "
+                        + fmt(p.classAvgMark(), lang), f(10, false)));
+            }
+            keepSpace(doc, writer, headingHeight() + 15 * Math.max(1, places.size()));
+            doc.add(heading(Lang.t(lang, "place")));
+            for (Paragraph p : places) {
+                doc.add(p);
             }
 
-            doc.add(heading(Lang.t(lang, "medals")));
             if (a.medals().isEmpty()) {
+                keepSpace(doc, writer, headingHeight() + 15);
+                doc.add(heading(Lang.t(lang, "medals")));
                 doc.add(new Paragraph(Lang.t(lang, "none"), f(10, false)));
             } else {
-                PdfPTable mt = table(new float[]{2.2f, 1.6f, 6}, Lang.t(lang, "award"), Lang.t(lang, "status"),
+                PdfPTable mt = table(doc, new float[]{2.2f, 1.6f, 6}, Lang.t(lang, "award"), Lang.t(lang, "status"),
                         Lang.t(lang, "reasons"));
                 for (Views.MedalStatus m : a.medals()) {
                     mt.addCell(cell(Lang.t(lang, "award." + m.award()), cellFont, false));
                     mt.addCell(cell(Lang.t(lang, "status." + m.status()), strong, false));
                     mt.addCell(cell(abbreviate(m.reasons(), 600), f(7.5f, false), false));
                 }
-                doc.add(mt);
+                section(doc, writer, Lang.t(lang, "medals"), mt);
             }
 
             if (!r.overallDynamics().isEmpty()) {
-                doc.add(heading(Lang.t(lang, "dynamics")));
-                JFreeChart chart = charts.dynamics(r.overallDynamics(), null, lang);
-                doc.add(vector(writer, chart, 520, 230));
+                float width = doc.right() - doc.left();
+                float height = 230;
+                Charts.SourceSwitch sw = Charts.sourceSwitch(r.overallDynamics());
+                keepSpace(doc, writer, headingHeight() + height + (sw == null ? 0 : 14));
+                doc.add(heading(Lang.t(lang, "dynamics") + " · " + g.academicYear()));
+                doc.add(vector(writer, charts.dynamics(r.overallDynamics(), null, lang), width, height));
+                if (sw != null) {
+                    doc.add(new Paragraph(sw.note(lang), f(8, false)));
+                }
+                // one small chart per subject: which subject moves shows at a glance, without a dozen crossing lines
+                if (!a.dynamics().isEmpty()) {
+                    PdfPTable grid = new PdfPTable(3);
+                    grid.setTotalWidth(width);
+                    grid.setLockedWidth(true);
+                    grid.setSpacingBefore(4);
+                    float cw = width / 3;
+                    float ch = 110;
+                    for (Views.SubjectDynamics sd : a.dynamics()) {
+                        PdfPCell c = new PdfPCell(vector(writer, charts.dynamics(sd.points(), sd.subjectName(), lang,
+                                true), cw - 4, ch), false);
+                        c.setBorder(Rectangle.NO_BORDER);
+                        c.setPadding(2);
+                        grid.addCell(c);
+                    }
+                    grid.getDefaultCell().setBorder(Rectangle.NO_BORDER);
+                    grid.completeRow();
+                    keepSpace(doc, writer, headingHeight() + ch + 8);
+                    doc.add(heading(Lang.t(lang, "by.subject.dynamics")));
+                    doc.add(new Paragraph(Lang.t(lang, "pupil.line") + " — " + Lang.t(lang, "solid") + ", "
+                            + Lang.t(lang, "class.avg").toLowerCase(java.util.Locale.ROOT) + " — "
+                            + Lang.t(lang, "dashed"), f(8, false)));
+                    doc.add(grid);
+                }
             }
         });
     }
@@ -207,7 +319,7 @@ public class Pdfs {
             doc.add(new Paragraph(Lang.t(lang, "medal.candidates"), f(16, true)));
             doc.add(new Paragraph(Lang.t(lang, "school") + ": " + nz(schoolName) + "    " + Lang.t(lang, "year") + ": "
                     + year, f(10.5f, false)));
-            PdfPTable t = table(new float[]{3.2f, 0.9f, 2.2f, 1.6f, 8}, Lang.t(lang, "pupil"), Lang.t(lang, "class"),
+            PdfPTable t = table(doc, new float[]{3.2f, 0.9f, 2.2f, 1.6f, 8}, Lang.t(lang, "pupil"), Lang.t(lang, "class"),
                     Lang.t(lang, "award"), Lang.t(lang, "status"), Lang.t(lang, "reasons"));
             Font font = f(8.5f, false);
             for (Views.Candidate c : candidates) {
@@ -244,18 +356,18 @@ public class Pdfs {
                 r.previous().schools().stream().filter(x -> x.gradeLevel() == 0 && "ALL".equals(x.subjectCode()))
                         .forEach(x -> prevBySchool.put(x.schoolId(), x));
             }
-            doc.add(heading(Lang.t(lang, "by.school")));
-            PdfPTable ts = indicatorTable(lang, Lang.t(lang, "school"));
+            PdfPTable ts = indicatorTable(doc, lang, Lang.t(lang, "school"));
             for (Views.IndicatorRow x : bySchool) {
-                indicatorRow(ts, nz(x.schoolName()) + " (" + x.schoolId() + ")", x, prevBySchool.get(x.schoolId()));
+                indicatorRow(lang, ts, nz(x.schoolName()) + " (" + x.schoolId() + ")", x, prevBySchool.get(x.schoolId()));
             }
-            doc.add(ts);
+            section(doc, writer, Lang.t(lang, "by.school"), ts);
 
             List<Charts.Bar> bars = new ArrayList<>();
             for (Views.IndicatorRow x : bySchool) {
                 bars.add(new Charts.Bar(x.schoolId(), x.qualityRate(), x.successRate()));
             }
             if (!bars.isEmpty()) {
+                keepSpace(doc, writer, 250);
                 doc.add(vector(writer, charts.quality(bars, Lang.t(lang, "quality.chart"), lang), 700, 250));
             }
 
@@ -272,31 +384,29 @@ public class Pdfs {
                     }
                 }
             }
-            doc.add(heading(Lang.t(lang, "by.grade")));
-            PdfPTable tg = indicatorTable(lang, Lang.t(lang, "grade"));
+            PdfPTable tg = indicatorTable(doc, lang, Lang.t(lang, "grade"));
             r.current().district().stream().filter(x -> "ALL".equals(x.subjectCode()))
                     .sorted(Comparator.comparingInt(Views.IndicatorRow::gradeLevel))
-                    .forEach(x -> indicatorRow(tg, x.gradeLevel() == 0 ? Lang.t(lang, "all")
+                    .forEach(x -> indicatorRow(lang, tg, x.gradeLevel() == 0 ? Lang.t(lang, "all")
                             : String.valueOf(x.gradeLevel()), x, prevGrade.get(x.gradeLevel())));
-            doc.add(tg);
+            section(doc, writer, Lang.t(lang, "by.grade"), tg);
 
-            doc.add(heading(Lang.t(lang, "by.subject")));
-            PdfPTable tsub = indicatorTable(lang, Lang.t(lang, "subject"));
+            PdfPTable tsub = indicatorTable(doc, lang, Lang.t(lang, "subject"));
             r.current().district().stream().filter(x -> x.gradeLevel() == 0 && !"ALL".equals(x.subjectCode()))
                     .sorted(Comparator.comparing(x -> r.snapshot().subjectName(x.subjectCode(), lang)))
-                    .forEach(x -> indicatorRow(tsub, r.snapshot().subjectName(x.subjectCode(), lang), x,
+                    .forEach(x -> indicatorRow(lang, tsub, r.snapshot().subjectName(x.subjectCode(), lang), x,
                             prevSubject.get(x.subjectCode())));
-            doc.add(tsub);
+            section(doc, writer, Lang.t(lang, "by.subject"), tsub);
         });
     }
 
-    private PdfPTable indicatorTable(String lang, String first) {
-        return table(new float[]{4.5f, 1.2f, 1.4f, 1.4f, 1.2f, 1.2f, 1.4f}, first, Lang.t(lang, "pupils.n"),
+    private PdfPTable indicatorTable(Document doc, String lang, String first) {
+        return table(doc, new float[]{4.5f, 1.2f, 1.4f, 1.4f, 1.2f, 1.2f, 1.4f}, first, Lang.t(lang, "pupils.n"),
                 Lang.t(lang, "quality"), Lang.t(lang, "success"), Lang.t(lang, "sou"), Lang.t(lang, "avg.mark"),
                 Lang.t(lang, "change"));
     }
 
-    private void indicatorRow(PdfPTable t, String label, Views.IndicatorRow x, Views.IndicatorRow prev) {
+    private void indicatorRow(String lang, PdfPTable t, String label, Views.IndicatorRow x, Views.IndicatorRow prev) {
         Font font = f(8.5f, false);
         t.addCell(cell(label, font, false));
         if (x.suppressed()) {
@@ -307,20 +417,25 @@ public class Pdfs {
             return;
         }
         t.addCell(cell(String.valueOf(x.n()), font, false));
-        t.addCell(cell(fmt(x.qualityRate()), font, false));
-        t.addCell(cell(fmt(x.successRate()), font, false));
-        t.addCell(cell(fmt(x.sou()), font, false));
-        t.addCell(cell(fmt(x.avgMark()), font, false));
+        t.addCell(cell(fmt(x.qualityRate(), lang), font, false));
+        t.addCell(cell(fmt(x.successRate(), lang), font, false));
+        t.addCell(cell(fmt(x.sou(), lang), font, false));
+        t.addCell(cell(fmt(x.avgMark(), lang), font, false));
         String change = "–";
         if (prev != null && !prev.suppressed() && prev.qualityRate() != null && x.qualityRate() != null) {
             BigDecimal d = x.qualityRate().subtract(prev.qualityRate()).setScale(2, RoundingMode.HALF_UP);
-            change = (d.signum() > 0 ? "+" : "") + d.toPlainString();
+            change = (d.signum() > 0 ? "+" : "") + fmt(d, lang);
         }
         t.addCell(cell(change, font, false));
     }
 
-    private static String fmt(BigDecimal v) {
-        return v == null ? "–" : v.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    /** Two decimals, with a decimal comma in kk and ru. */
+    private static String fmt(BigDecimal v, String lang) {
+        if (v == null) {
+            return "–";
+        }
+        String text = v.setScale(2, RoundingMode.HALF_UP).toPlainString();
+        return "en".equals(lang) ? text : text.replace('.', ',');
     }
 
     private static String nz(String s) {

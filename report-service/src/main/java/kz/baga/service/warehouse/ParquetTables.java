@@ -269,7 +269,8 @@ public final class ParquetTables {
                 converters = new Converter[schema.getFieldCount()];
                 for (int i = 0; i < converters.length; i++) {
                     Type t = schema.getType(i);
-                    converters[i] = t.isPrimitive() ? new Value(t.asPrimitiveType(), target[i]) : new Ignore(t);
+                    converters[i] = t.isPrimitive() ? new Value(t.asPrimitiveType(), target[i])
+                            : isList(t) ? new ListValue(t.asGroupType(), target[i]) : new Ignore(t);
                 }
             }
 
@@ -288,7 +289,101 @@ public final class ParquetTables {
             }
         }
 
-        private final class Value extends PrimitiveConverter {
+        /**
+         * A LIST column (as Spark writes it: {@code group (LIST) { repeated group list { element } }}) as a
+         * {@code List}; struct elements become maps of field name → value, nested groups inside them are skipped.
+         */
+        private final class ListValue extends GroupConverter {
+            private final int slot;
+            private final Converter repeated;
+            private List<Object> items;
+            private Object pending;
+
+            ListValue(org.apache.parquet.schema.GroupType type, int slot) {
+                this.slot = slot;
+                Type rep = type.getType(0);
+                boolean threeLevel = !rep.isPrimitive() && rep.asGroupType().getFieldCount() == 1
+                        && !rep.getName().equals("array") && !rep.getName().endsWith("_tuple");
+                if (threeLevel) {
+                    Converter element = element(rep.asGroupType().getType(0));
+                    repeated = new GroupConverter() {
+                        @Override
+                        public Converter getConverter(int fieldIndex) {
+                            return element;
+                        }
+
+                        @Override
+                        public void start() {
+                            pending = null;
+                        }
+
+                        @Override
+                        public void end() {
+                            items.add(pending);
+                        }
+                    };
+                } else {
+                    repeated = element(rep);
+                }
+            }
+
+            private Converter element(Type t) {
+                if (t.isPrimitive()) {
+                    return new Value(t.asPrimitiveType(), -1) {
+                        @Override
+                        void put(Object v) {
+                            pending = v;
+                        }
+                    };
+                }
+                org.apache.parquet.schema.GroupType g = t.asGroupType();
+                Map<String, Object>[] fields = newMapHolder();
+                Converter[] children = new Converter[g.getFieldCount()];
+                for (int i = 0; i < children.length; i++) {
+                    Type c = g.getType(i);
+                    String name = c.getName();
+                    children[i] = c.isPrimitive() ? new Value(c.asPrimitiveType(), -1) {
+                        @Override
+                        void put(Object v) {
+                            fields[0].put(name, v);
+                        }
+                    } : new Ignore(c);
+                }
+                return new GroupConverter() {
+                    @Override
+                    public Converter getConverter(int fieldIndex) {
+                        return children[fieldIndex];
+                    }
+
+                    @Override
+                    public void start() {
+                        fields[0] = new java.util.HashMap<>();
+                    }
+
+                    @Override
+                    public void end() {
+                        pending = fields[0];
+                    }
+                };
+            }
+
+            @Override
+            public Converter getConverter(int fieldIndex) {
+                return repeated;
+            }
+
+            @Override
+            public void start() {
+                items = new ArrayList<>();
+            }
+
+            @Override
+            public void end() {
+                current[slot] = items;
+            }
+        }
+
+        private class Value extends PrimitiveConverter {
             private final int slot;
             private final int scale;
             private final boolean decimal;
@@ -318,39 +413,43 @@ public final class ParquetTables {
                 }
             }
 
+            void put(Object v) {
+                current[slot] = v;
+            }
+
             @Override
             public void addValueFromDictionary(int dictionaryId) {
-                current[slot] = dict[dictionaryId];
+                put(dict[dictionaryId]);
             }
 
             @Override
             public void addBinary(Binary value) {
-                current[slot] = decimal ? new BigDecimal(new BigInteger(value.getBytes()), scale) : value.toStringUsingUTF8();
+                put(decimal ? new BigDecimal(new BigInteger(value.getBytes()), scale) : value.toStringUsingUTF8());
             }
 
             @Override
             public void addBoolean(boolean value) {
-                current[slot] = value;
+                put(value);
             }
 
             @Override
             public void addDouble(double value) {
-                current[slot] = value;
+                put(value);
             }
 
             @Override
             public void addFloat(float value) {
-                current[slot] = value;
+                put(value);
             }
 
             @Override
             public void addInt(int value) {
-                current[slot] = decimal ? BigDecimal.valueOf(value, scale) : date ? LocalDate.ofEpochDay(value) : (Object) value;
+                put(decimal ? BigDecimal.valueOf(value, scale) : date ? LocalDate.ofEpochDay(value) : (Object) value);
             }
 
             @Override
             public void addLong(long value) {
-                current[slot] = decimal ? BigDecimal.valueOf(value, scale) : (Object) value;
+                put(decimal ? BigDecimal.valueOf(value, scale) : (Object) value);
             }
         }
 
@@ -379,6 +478,16 @@ public final class ParquetTables {
             public void end() {
             }
         }
+    }
+
+    private static boolean isList(Type t) {
+        return t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation
+                && t.asGroupType().getFieldCount() == 1;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] newMapHolder() {
+        return (Map<String, Object>[]) new Map[1];
     }
 
     /** {@code column = value} for {@link #scan}: a String, Integer or Long value (null matches null). */

@@ -51,12 +51,25 @@ public final class SchoolModel {
                           BigDecimal percentile, BigDecimal classAvgMark, BigDecimal classAvgPct) {
     }
 
+    /**
+     * One period of a pupil's subject; {@code sources} are the platforms its works came from, sorted (null when the
+     * warehouse does not say: older snapshots have no such column).
+     */
     public record Dynamic(String studentId, String subjectCode, String year, LocalDate periodStart, BigDecimal avgPct,
-                          BigDecimal classAvgPct, int events) {
+                          BigDecimal classAvgPct, int events, List<String> sources) {
     }
 
+    /**
+     * One finding behind a medal status, language-neutral (rendered by {@code i18n.Reasons}); the fields a code
+     * does not use are null.
+     */
+    public record ReasonDetail(String code, String subjectCode, String academicYear, Integer term, Integer mark,
+                               BigDecimal pct, BigDecimal pointsShort) {
+    }
+
+    /** {@code details} is null when the snapshot has no {@code reason_details} column (then only the English text). */
     public record Medal(String studentId, String year, String award, String status, String reasons,
-                        String classLabel, Integer gradeLevel) {
+                        String classLabel, Integer gradeLevel, List<ReasonDetail> details) {
     }
 
     public record Finding(String studentId, String subjectCode, String year, int term, String issue, String detail,
@@ -132,20 +145,21 @@ public final class SchoolModel {
                 .thenComparing(Ranking::studentId)));
         for (Row r : ParquetTables.read(dir, Table.GRADE_DYNAMICS, schoolId,
                 List.of("student_id", "subject_code", "academic_year", "period_start", "avg_pct", "class_avg_pct",
-                        "events"), null)) {
+                        "events", "sources"), null)) {
             Dynamic d = new Dynamic(r.str("student_id"), r.str("subject_code"), r.str("academic_year"),
                     (LocalDate) r.get("period_start"), r.dec("avg_pct"), r.dec("class_avg_pct"),
-                    r.integer("events"));
+                    r.integer("events"), sources(r.str("sources")));
             dynamics.computeIfAbsent(d.studentId(), x -> new ArrayList<>()).add(d);
             rows++;
         }
         dynamics.values().forEach(l -> l.sort(Comparator.comparing(Dynamic::subjectCode)
                 .thenComparing(Dynamic::periodStart)));
         for (Row r : ParquetTables.read(dir, Table.MEDAL_ELIGIBILITY, schoolId,
-                List.of("student_id", "academic_year", "award", "status", "reasons", "class_label", "grade_level"),
-                null)) {
+                List.of("student_id", "academic_year", "award", "status", "reasons", "class_label", "grade_level",
+                        "reason_details"), null)) {
             medals.add(new Medal(r.str("student_id"), r.str("academic_year"), r.str("award"), r.str("status"),
-                    r.str("reasons"), r.str("class_label"), r.integer("grade_level")));
+                    r.str("reasons"), r.str("class_label"), r.integer("grade_level"),
+                    details(r.get("reason_details"))));
             rows++;
         }
         for (Row r : ParquetTables.read(dir, Table.RECONCILIATION, schoolId,
@@ -164,6 +178,43 @@ public final class SchoolModel {
         }
         rejected.sort(Comparator.comparing(Rejected::file).thenComparingLong(Rejected::line));
         this.rowCount = rows;
+    }
+
+    /** {@code "bilimclass,kundelik"} → its names; null or blank (column absent, or no value) → null: unknown. */
+    static List<String> sources(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        Collections.sort(out);
+        return List.copyOf(out);
+    }
+
+    /** The list of structs as read by {@link ParquetTables} (null: the snapshot has no such column). */
+    @SuppressWarnings("unchecked")
+    static List<ReasonDetail> details(Object value) {
+        if (!(value instanceof List<?> list)) {
+            return null;
+        }
+        List<ReasonDetail> out = new ArrayList<>();
+        for (Object o : list) {
+            if (o instanceof Map<?, ?> m) {
+                Map<String, Object> f = (Map<String, Object>) m;
+                out.add(new ReasonDetail((String) f.get("code"), (String) f.get("subject_code"),
+                        (String) f.get("academic_year"), num(f.get("term")), num(f.get("mark")),
+                        (BigDecimal) f.get("pct"), (BigDecimal) f.get("points_short")));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Integer num(Object v) {
+        return v == null ? null : ((Number) v).intValue();
     }
 
     static String classKey(String year, int term, String subject, String classLabel) {

@@ -1,0 +1,188 @@
+package kz.baga.service;
+
+import static kz.baga.service.Fixture.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import kz.baga.service.api.Views;
+import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.Charts;
+import kz.baga.service.render.Pdfs;
+import kz.baga.service.warehouse.SchoolModel;
+import kz.baga.service.warehouse.Snapshot;
+import kz.baga.service.warehouse.SnapshotRegistry;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pupil PDF as a reader sees it: no heading left without its content, labels in the report's language,
+ * header words whole, and the platform switch on the dynamics charts. PDFs are also written to
+ * {@code target/render-preview} for looking at.
+ */
+@QuarkusTest
+class PupilReportTest {
+
+    private static final Pattern ENGLISH_MONTH =
+            Pattern.compile("\\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\b");
+
+    @Inject
+    Pdfs pdfs;
+
+    @Inject
+    Charts charts;
+
+    @Inject
+    Views views;
+
+    @Inject
+    SnapshotRegistry snapshots;
+
+    private static byte[] pdf(String lang, int term) {
+        byte[] pdf = as("parent.premium").queryParam("term", term).queryParam("lang", lang)
+                .get("/api/v1/students/" + Fixture.premiumChild() + "/report.pdf").then().statusCode(200).extract()
+                .asByteArray();
+        preview("pupil-" + lang + "-term" + term + ".pdf", pdf);
+        return pdf;
+    }
+
+    static void preview(String name, byte[] bytes) {
+        try {
+            Path dir = Path.of("target", "render-preview");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each section heading shares its page with the start of what it heads: a table's first header, the chart's
+     * axis label, the first subject of the grid.
+     */
+    static void headingsKeepTheirContent(List<String> pages, String lang, List<String[]> headingAndStart) {
+        for (String[] hs : headingAndStart) {
+            boolean found = false;
+            for (int i = 0; i < pages.size(); i++) {
+                String page = pages.get(i);
+                int h = page.indexOf(hs[0] + "\n");
+                if (h < 0) {
+                    h = page.indexOf(hs[0] + " ");
+                }
+                if (h < 0) {
+                    continue;
+                }
+                found = true;
+                assertThat(page.indexOf(hs[1], h + hs[0].length())).as("'%s' on page %d (%s) followed by '%s'",
+                        hs[0], i + 1, lang, hs[1]).isGreaterThan(h);
+            }
+            assertThat(found).as("heading '%s' (%s)", hs[0], lang).isTrue();
+        }
+    }
+
+    @Test
+    void headingsStayWithTheirContentInEveryLanguage() {
+        for (String lang : Lang.SUPPORTED) {
+            for (int term : new int[]{3, 0}) {
+                List<String> pages = Pdf.pages(pdf(lang, term));
+                String firstSubject = as("parent.premium").queryParam("lang", lang)
+                        .get("/api/v1/students/" + Fixture.premiumChild() + "/analytics").jsonPath()
+                        .getString("dynamics[0].subjectName");
+                headingsKeepTheirContent(pages, lang, List.of(
+                        new String[]{Lang.t(lang, "marks"), Lang.t(lang, "subject")},
+                        new String[]{Lang.t(lang, "place"), Lang.t(lang, "place.of", 1, 1).substring(0, 1).isEmpty()
+                                ? "" : ":"},
+                        new String[]{Lang.t(lang, "medals"), Lang.t(lang, "award")},
+                        new String[]{Lang.t(lang, "dynamics"), Lang.t(lang, "period")},
+                        new String[]{Lang.t(lang, "by.subject.dynamics"), firstSubject}));
+            }
+        }
+    }
+
+    @Test
+    void datesAndHeadersInTheReportsLanguage() {
+        String ru = String.join("\n", Pdf.pages(pdf("ru", 3)));
+        String kk = String.join("\n", Pdf.pages(pdf("kk", 3)));
+        String en = String.join("\n", Pdf.pages(pdf("en", 3)));
+        assertThat(ru).containsPattern("\\b(янв|фев|мар|апр|май|июн|сен|окт|ноя|дек)\\b");
+        assertThat(kk).containsPattern("(қаңтар|ақпан|наурыз|сәуір|мамыр|қыркүйек|қазан|қараша|желтоқсан)");
+        assertThat(en).containsPattern(ENGLISH_MONTH.pattern());
+        assertThat(ru).doesNotContainPattern(ENGLISH_MONTH.pattern());
+        assertThat(kk).doesNotContainPattern(ENGLISH_MONTH.pattern());
+        // header words are whole (a narrow column used to break "четверт|ь", "Қорытынд|ы")
+        assertThat(ru).contains("четверть").contains("Итоговая").contains("Годовая");
+        assertThat(kk).contains("тоқсан").contains("Қорытынды").contains("Жылдық");
+        // reasons in the reader's language: no English sentence in kk or ru
+        assertThat(ru).doesNotContain("every mark").doesNotContain("annual mark").doesNotContain("term marks");
+        assertThat(kk).doesNotContain("every mark").doesNotContain("annual mark").doesNotContain("term marks");
+    }
+
+    /** The switch laid over the pupil's real points: the middle of the year's periods. */
+    private LocalDate switchDate;
+
+    /** The pupil's real points with a platform switch laid over them (Kundelik before it, BilimClass after). */
+    private List<Views.Point> switched(List<Views.Point> points, boolean mixedMonth) {
+        List<Views.Point> out = new ArrayList<>();
+        for (Views.Point p : points) {
+            List<String> src = p.periodStart().isBefore(switchDate) ? List.of("kundelik")
+                    : mixedMonth && p.periodStart().getMonth() == switchDate.getMonth()
+                    ? List.of("bilimclass", "kundelik") : List.of("bilimclass");
+            out.add(new Views.Point(p.periodStart(), p.avgPct(), p.classAvgPct(), p.events(), src));
+        }
+        return out;
+    }
+
+    @Test
+    void platformSwitchOnChartsAndInThePdf() {
+        Snapshot snap = snapshots.require();
+        SchoolModel school = new SchoolModel(snap, Fixture.SCHOOL);
+        String id = Fixture.premiumChild();
+        SchoolModel.Student st = school.student(id);
+        String year = st.academicYear();
+        List<Views.Point> overall = views.dynamics(school, id, year, "ALL");
+        assertThat(overall).as("no sources column in this warehouse: unknown, no band")
+                .allSatisfy(p -> assertThat(p.sources()).isNull());
+        assertThat(Charts.sourceSwitch(overall)).isNull();
+        switchDate = overall.get(overall.size() / 2).periodStart();
+
+        Charts.SourceSwitch cut = Charts.sourceSwitch(switched(overall, false));
+        assertThat(cut).isNotNull();
+        assertThat(cut.from()).containsExactly("kundelik");
+        assertThat(cut.to()).containsExactly("bilimclass");
+        assertThat(cut.start()).isEqualTo(cut.end()).isEqualTo(overall.stream().map(Views.Point::periodStart)
+                .filter(d -> !d.isBefore(switchDate)).findFirst().orElseThrow());
+        Charts.SourceSwitch band = Charts.sourceSwitch(switched(overall, true));
+        assertThat(band.end()).isAfter(band.start());
+        assertThat(band.label("kk")).isEqualTo("Kundelik → BilimClass ауысуы");
+        assertThat(band.label("ru")).isEqualTo("переход Kundelik → BilimClass");
+
+        for (String lang : Lang.SUPPORTED) {
+            String svg = charts.svg(charts.dynamics(switched(overall, true), "t", lang), 800, 400);
+            assertThat(svg).contains(band.label(lang));
+            preview("dynamics-switch-" + lang + ".svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            preview("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
+                    lang), 800, 400));
+
+            Views.Analytics a = views.analytics(snap, school, st, id, year, lang);
+            List<Views.SubjectDynamics> subjects = a.dynamics().stream()
+                    .map(sd -> new Views.SubjectDynamics(sd.subjectCode(), sd.subjectName(), switched(sd.points(), true)))
+                    .toList();
+            Views.Analytics withSwitch = new Views.Analytics(a.studentId(), a.classLabel(), a.academicYear(),
+                    a.snapshotId(), a.rulesVersion(), a.places(), subjects, a.medals());
+            byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, lang, "school",
+                    views.grades(snap, school, st, id, year, lang), withSwitch, 3, switched(overall, true)));
+            preview("pupil-switch-" + lang + ".pdf", pdf);
+            // PDFBox sometimes splits a word after its first capital: compared without white space
+            String text = String.join("", Pdf.pages(pdf)).replaceAll("\\s+", "");
+            assertThat(text).contains(band.label(lang).replaceAll("\\s+", ""))
+                    .contains(band.note(lang).replaceAll("\\s+", ""));
+        }
+    }
+}
