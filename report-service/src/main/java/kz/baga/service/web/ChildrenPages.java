@@ -88,7 +88,7 @@ public class ChildrenPages {
     @TemplateData
     public record PupilView(String studentId, String name, String schoolName, String classLabel, String year,
                             boolean premium, boolean parent, List<MarkRow> marks, List<Place> places,
-                            List<Medal> medals, List<Option> subjects, String chartSvg, boolean chartEmpty,
+                            List<Medal> medals, List<Option> subjects, String chartSvg, String switchNote,
                             List<EarlyWarnings.Warning> warnings, String warningPoints, boolean warningsAvailable,
                             List<Option> terms, String pdfHref) {
     }
@@ -108,7 +108,7 @@ public class ChildrenPages {
         List<Medal> medals = new ArrayList<>();
         List<Option> subjects = new ArrayList<>();
         String svg = null;
-        boolean chartEmpty = false;
+        String switchNote = null;
         List<EarlyWarnings.Warning> warnings = List.of();
         SnapshotRules rules = SnapshotRules.of(snap);
         if (s.premium()) {
@@ -129,8 +129,9 @@ public class ChildrenPages {
                 subjects.add(new Option(d.subjectCode(), d.subjectName(), d.subjectCode().equals(subj)));
             }
             List<Views.Point> points = views.dynamics(s.school(), studentId, s.year(), subj);
-            chartEmpty = points.isEmpty();
-            if (!chartEmpty) {
+            Charts.SourceSwitch sw = Charts.sourceSwitch(points);
+            switchNote = sw == null ? null : sw.note(l);
+            if (!points.isEmpty()) {
                 String title = Lang.t(l, "dynamics") + " · " + ("ALL".equals(subj) ? Lang.t(l, "all")
                         : snap.subjectName(subj, l)) + " · " + s.year();
                 svg = InlineSvg.responsive(charts.svg(charts.dynamics(points, title, l), 760, 380));
@@ -144,7 +145,7 @@ public class ChildrenPages {
         terms.add(new Option("0", Lang.t(l, "year.whole"), true));
         PupilView v = new PupilView(studentId, grades.name(), school == null ? null : school.name(l),
                 grades.classLabel(), s.year(), s.premium(), Roles.PARENT.equals(s.account().role()), marks, places,
-                medals, subjects, svg, chartEmpty, warnings,
+                medals, subjects, svg, switchNote, warnings,
                 rules == null || rules.warningPoints() == null ? "" : rules.warningPoints().toPlainString(),
                 rules != null && rules.warningPoints() != null, terms, "/children/" + studentId + "/report.pdf");
         return Templates.pupil(ctx.page(grades.name() == null ? Lang.t(l, "pupil") : grades.name()), v);

@@ -105,7 +105,7 @@ public class SchoolPages {
 
     private Selected select(String id, String action, String year, String award, String status, String cls) {
         Access.SchoolScope s = access.school(id, action, year);
-        List<Views.Candidate> all = views.medalCandidates(s.school(), s.year());
+        List<Views.Candidate> all = views.medalCandidates(s.snapshot(), s.school(), s.year(), ctx.lang());
         TreeSet<String> classes = new TreeSet<>();
         all.forEach(c -> classes.add(c.classLabel()));
         String c = cls == null || cls.isBlank() ? null : cls;
@@ -256,7 +256,7 @@ public class SchoolPages {
     public TemplateInstance reconciliation(@PathParam("id") String id, @QueryParam("year") String year) {
         String l = ctx.lang();
         Access.SchoolScope s = access.school(id, "school.reconciliation.page", year);
-        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year());
+        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         TreeSet<String> who = new TreeSet<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));
         r.gaps().forEach(f -> who.add(f.studentId()));
@@ -278,7 +278,7 @@ public class SchoolPages {
         List<FindingView> out = new ArrayList<>();
         for (Views.FindingRow f : rows) {
             out.add(new FindingView(f.studentId(), f.name(), f.classLabel(), snap.subjectName(f.subjectCode(), l),
-                    f.term() == 0 ? Lang.t(l, "year.whole") : Lang.t(l, "term.n", f.term()), f.issue(), f.detail()));
+                    f.term() == 0 ? Lang.t(l, "year.whole") : Lang.t(l, "term.n", f.term()), f.issueName(), f.text()));
         }
         return out;
     }
