@@ -100,4 +100,26 @@ class SchoolResourceTest {
         assertThat(r.jsonPath().getList("rejected")).isNotEmpty();
         assertThat(r.jsonPath().getList("rejected.file", String.class)).allMatch(f -> f.contains("ALM-0001"));
     }
+
+    @Test
+    void reconciliationShowsNoIinAndItsRecordNamesEveryPupilInTheAnswer() {
+        // the warehouse's rejected rows of this school do carry IINs in their raw text
+        List<ParquetTables.Row> stored = Fixture.rows(Table.REJECTED_EVENTS, null, List.of("raw", "school_id")).stream()
+                .filter(r -> Fixture.SCHOOL.equals(r.str("school_id"))).toList();
+        assertThat(stored).anySatisfy(r -> assertThat(r.str("raw")).containsPattern("\\d{12}"));
+        Response r = as("school").get("/api/v1/schools/" + Fixture.SCHOOL + "/reconciliation");
+        r.then().statusCode(200);
+        assertThat(r.asString()).doesNotContainPattern("(?<!\\d)\\d{12}(?!\\d)");
+        assertThat(r.jsonPath().getList("rejected.raw", String.class)).anySatisfy(raw -> assertThat(raw)
+                .contains("************"));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (String section : List.of("conflicts", "gaps", "other")) {
+            named.addAll(r.jsonPath().getList(section + ".studentId", String.class));
+        }
+        List<Map<String, Object>> records = as("auditor").get("/api/v1/audit").then().extract().jsonPath()
+                .getList("records");
+        Map<String, Object> last = records.stream().filter(x -> "school.reconciliation".equals(x.get("action")))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(new java.util.TreeSet<>(List.of(((String) last.get("studentIds")).split(",")))).isEqualTo(named);
+    }
 }

@@ -132,6 +132,7 @@ public class SchoolResource {
         List<String> who = new ArrayList<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));
         r.gaps().forEach(f -> who.add(f.studentId()));
+        r.other().forEach(f -> who.add(f.studentId()));
         access.auditSchoolRead(s, "school.reconciliation", ids(who));
         return Response.ok(r, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id())
                 .build();

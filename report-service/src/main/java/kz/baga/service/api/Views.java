@@ -264,7 +264,22 @@ public class Views {
         conflicts.sort(order);
         gaps.sort(order);
         other.sort(order);
-        return new Reconciliation(school.schoolId(), year, snap.id(), conflicts, gaps, other, school.rejected());
+        List<SchoolModel.Rejected> rejected = new ArrayList<>();
+        for (SchoolModel.Rejected r : school.rejected()) {
+            rejected.add(new SchoolModel.Rejected(r.source(), r.file(), r.line(), r.reason(), maskIins(r.detail()),
+                    maskIins(r.raw())));
+        }
+        return new Reconciliation(school.schoolId(), year, snap.id(), conflicts, gaps, other, rejected);
+    }
+
+    private static final java.util.regex.Pattern TWELVE_DIGITS = java.util.regex.Pattern.compile("(?<!\\d)\\d{12}(?!\\d)");
+
+    /**
+     * A rejected row's text with every 12-digit number (an IIN or what looks like one) blanked out: the row may
+     * name a pupil of another school or one the school never registered; file and line find it in the export.
+     */
+    public static String maskIins(String text) {
+        return text == null ? null : TWELVE_DIGITS.matcher(text).replaceAll("************");
     }
 
     public record IndicatorRow(String schoolId, String schoolName, int term, int gradeLevel, String subjectCode,
