@@ -147,9 +147,13 @@ class PupilReportTest {
         SchoolModel.Student st = school.student(id);
         String year = st.academicYear();
         List<Views.Point> overall = views.dynamics(school, id, year, "ALL");
-        assertThat(overall).as("no sources column in this warehouse: unknown, no band")
-                .allSatisfy(p -> assertThat(p.sources()).isNull());
-        assertThat(Charts.sourceSwitch(overall)).isNull();
+        // the sample: Kundelik's journal up to December, BilimClass from January
+        assertThat(overall).allSatisfy(p -> assertThat(p.sources()).containsExactly(
+                p.periodStart().isBefore(LocalDate.of(2026, 1, 1)) ? "kundelik" : "bilimclass"));
+        Charts.SourceSwitch real = Charts.sourceSwitch(overall);
+        assertThat(real).isNotNull();
+        assertThat(real.start()).isEqualTo(LocalDate.of(2026, 1, 1));
+        // and laid over the same points elsewhere in the year, as a clean cut and as a month of both
         switchDate = overall.get(overall.size() / 2).periodStart();
 
         Charts.SourceSwitch cut = Charts.sourceSwitch(switched(overall, false));

@@ -40,6 +40,10 @@ public class SecurityHeaders {
                     if (path.startsWith("/api/") && !r.headers().contains("Cache-Control")) {
                         r.headers().set("Cache-Control", "private, no-store");
                     }
+                    // Quarkus keeps Basic's challenge back once form sign-in is enabled; API clients need it
+                    if (r.getStatusCode() == 401 && !r.headers().contains("WWW-Authenticate")) {
+                        r.headers().set("WWW-Authenticate", "Basic realm=\"baga\"");
+                    }
                 });
             } else {
                 HttpServerResponse r = rc.response();
