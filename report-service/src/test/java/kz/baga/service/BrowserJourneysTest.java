@@ -125,6 +125,11 @@ class BrowserJourneysTest {
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Динамика успеваемости",
                 "Место в классе", "«Алтын белгі»");
         shot("parent-premium-1-pupil");
+        ((ChromeDriver) browser).executeScript("document.getElementById('dyn-h').scrollIntoView();");
+        // the platform switch is named under the chart (the sample moved from Kundelik to BilimClass in January)
+        assertThat(browser.findElement(By.cssSelector(".chart-box figcaption")).getText()).contains("Kundelik",
+                "BilimClass");
+        shot("parent-premium-1-chart");
         // a subject from the picker redraws the chart for that subject
         Select subject = new Select(browser.findElement(By.id("subject")));
         subject.selectByIndex(1);

@@ -24,6 +24,7 @@ import kz.baga.service.api.StudentResource;
 import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
+import kz.baga.service.render.RenderCache;
 import kz.baga.service.security.Roles;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRules;
@@ -51,6 +52,9 @@ public class ChildrenPages {
 
     @Inject
     StudentResource api;
+
+    @Inject
+    RenderCache cache;
 
     @GET
     public Object children() {
@@ -134,7 +138,12 @@ public class ChildrenPages {
             if (!points.isEmpty()) {
                 String title = Lang.t(l, "dynamics") + " · " + ("ALL".equals(subj) ? Lang.t(l, "all")
                         : snap.subjectName(subj, l)) + " · " + s.year();
-                svg = InlineSvg.responsive(charts.svg(charts.dynamics(points, title, l), 760, 380));
+                // drawing the chart is most of a page's work: kept per snapshot like the API's charts (access
+                // checked and the read recorded above, on every request)
+                svg = new String(cache.get(snap, "page.pupil.dynamics.svg", () -> InlineSvg.responsive(
+                                charts.svg(charts.dynamics(points, title, l), 760, 380))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), studentId, s.year(), subj, l),
+                        java.nio.charset.StandardCharsets.UTF_8);
             }
             warnings = EarlyWarnings.of(grades, rules);
         }

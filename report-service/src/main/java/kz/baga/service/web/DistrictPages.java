@@ -27,6 +27,7 @@ import kz.baga.service.api.ReportJobResource;
 import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
+import kz.baga.service.render.RenderCache;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 
@@ -53,6 +54,9 @@ public class DistrictPages {
 
     @Inject
     ReportJobResource jobsApi;
+
+    @Inject
+    RenderCache cache;
 
     @TemplateData
     public record Option(String value, String label, boolean selected) {
@@ -140,8 +144,11 @@ public class DistrictPages {
         List<Charts.Bar> bars = new ArrayList<>();
         rows.stream().sorted(Comparator.comparing(SchoolRow::schoolId)).filter(r -> !r.cell().suppressed())
                 .forEach(r -> bars.add(new Charts.Bar(r.schoolId(), r.cell().qualityRate(), r.cell().successRate())));
-        String svg = bars.isEmpty() ? null : InlineSvg.responsive(charts.svg(charts.quality(bars,
-                Lang.t(l, "quality.chart") + " · " + s.year(), l), 900, 420));
+        // a bar pair per school: drawing 350 of them costs more than the rest of the page, so it is kept per snapshot
+        String svg = bars.isEmpty() ? null : new String(cache.get(snap, "page.district.quality.svg",
+                () -> InlineSvg.responsive(charts.svg(charts.quality(bars, Lang.t(l, "quality.chart") + " · "
+                        + s.year(), l), 900, 420)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                id, s.year(), t, gl, subj, l), java.nio.charset.StandardCharsets.UTF_8);
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
         DistrictView v = new DistrictView(id, districtName, s.year(), t, terms, grades, subjects, columns,
