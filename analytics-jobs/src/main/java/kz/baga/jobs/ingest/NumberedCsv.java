@@ -99,9 +99,31 @@ public final class NumberedCsv {
             if (text.isBlank()) {
                 throw new InputException(file + ": the file is empty or has no header row");
             }
-            return splitHeader(text, delimiter, quote);
+            List<String> header = splitHeader(text, delimiter, quote);
+            requireUniqueNames(file, header);
+            return header;
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a header that names a column twice: columns are found by name, so one of the two would be read and
+     * the other ignored without a word (a second {@code score} once turned thousands of scores into 1s). Blank
+     * names (trailing delimiters) are not compared: nothing is read by them.
+     */
+    static void requireUniqueNames(Path file, List<String> header) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            if (name.isEmpty()) {
+                continue;
+            }
+            Integer first = seen.putIfAbsent(name, i);
+            if (first != null) {
+                throw new InputException(file + ": the header names column '" + name + "' twice (columns "
+                        + (first + 1) + " and " + (i + 1) + "); rename or remove one, the file is not read");
+            }
         }
     }
 

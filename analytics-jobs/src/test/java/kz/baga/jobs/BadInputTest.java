@@ -1,0 +1,79 @@
+package kz.baga.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import kz.baga.contract.Snapshots;
+import kz.baga.contract.Table;
+import kz.baga.jobs.ingest.InputException;
+import kz.baga.jobs.ingest.StudentIds;
+import kz.baga.jobs.rules.Rules;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input corpus ({@code src/test/resources/bad-input/}): each case is the small {@code base/} district with
+ * one kind of damage laid over it, and each run either refuses the input in one line or accounts for every row
+ * (read = accepted + rejected + merged) with the reason it was rejected for. Nothing wrong is accepted quietly.
+ */
+class BadInputTest extends SparkTestBase {
+
+    static final Path CORPUS = Path.of("src/test/resources/bad-input");
+
+    @TempDir
+    Path tmp;
+
+    /** {@code base/} with the case's files copied over it (same relative paths replace base files). */
+    Path input(String damage) throws IOException {
+        Path in = tmp.resolve("input-" + damage);
+        for (String layer : new String[] {"base", damage}) {
+            Path from = CORPUS.resolve(layer);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Path to = in.resolve(from.relativize(f).toString());
+                    Files.createDirectories(to.getParent());
+                    Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return in;
+    }
+
+    Path warehouse;
+
+    Pipeline.Result run(Path input) throws IOException {
+        warehouse = tmp.resolve("warehouse");
+        return new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
+                "builtin", StudentIds.withKey("test-key"), Map.of(), 5, null, null)).run();
+    }
+
+    Dataset<Row> table(Pipeline.Result r, Table t) {
+        return spark.read().parquet(warehouse.resolve(Snapshots.tablePath(r.snapshotId(), t)).toString());
+    }
+
+    static void accountedFor(Pipeline.Result r, long read, long accepted, long rejected) {
+        Pipeline.SourceCounts t = r.total();
+        assertThat(t.read()).isEqualTo(t.accepted() + t.rejected() + t.merged());
+        assertThat(t.read()).as("read").isEqualTo(read);
+        assertThat(t.accepted()).as("accepted").isEqualTo(accepted);
+        assertThat(t.rejected()).as("rejected").isEqualTo(rejected);
+    }
+
+    @Test
+    void aHeaderNamingAColumnTwiceRefusesTheFile() throws IOException {
+        Path in = input("duplicate-header");
+        assertThatThrownBy(() -> run(in)).isInstanceOf(InputException.class)
+                .hasMessageContaining("dup.csv")
+                .hasMessageContaining("column 'score' twice (columns 11 and 13)");
+        assertThat(warehouse.resolve(Snapshots.CURRENT)).doesNotExist();
+    }
+}
