@@ -76,4 +76,49 @@ class BadInputTest extends SparkTestBase {
                 .hasMessageContaining("column 'score' twice (columns 11 and 13)");
         assertThat(warehouse.resolve(Snapshots.CURRENT)).doesNotExist();
     }
+
+    @Test
+    void aWindows1251EventFileIsRejectedRowByRowAsBadEncoding() throws IOException {
+        Pipeline.Result r = run(input("cp1251-events"));
+        accountedFor(r, 5, 3, 2);
+        assertThat(r.rejectedByReason()).containsExactly(Map.entry("BAD_ENCODING", 2L));
+        assertThat(rows(table(r, Table.REJECTED_EVENTS), "file", "line", "reason", "detail like '%windows-1251%'"))
+                .containsExactly(row("events/cp1251.csv", 2L, "BAD_ENCODING", true),
+                        row("events/cp1251.csv", 3L, "BAD_ENCODING", true));
+        // The evidence is stored as valid text (the undecodable bytes as U+FFFD), never as broken bytes.
+        assertThat(table(r, Table.REJECTED_EVENTS).where("raw like '%cp-1,2025-2026%\uFFFD%'").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWindows1251StudentsFileIsRefused() throws IOException {
+        Path in = input("cp1251-students");
+        assertThatThrownBy(() -> run(in)).isInstanceOf(InputException.class)
+                .hasMessage("students.csv is not valid UTF-8 (near line 1); save it as UTF-8,"
+                        + " e.g. iconv -f windows-1251 -t utf-8");
+    }
+
+    @Test
+    void rowsWithNulBytesAreRejectedAsBadCharacter() throws IOException {
+        // "5\0" as a score and "nul\0\0-2" as an event id: both used to pass, the first as a 5.
+        Pipeline.Result r = run(input("nul-bytes"));
+        accountedFor(r, 6, 4, 2);
+        assertThat(r.rejectedByReason()).containsExactly(Map.entry("BAD_CHARACTER", 2L));
+        assertThat(rows(table(r, Table.REJECTED_EVENTS), "line", "reason", "detail"))
+                .containsExactly(row(2L, "BAD_CHARACTER", "NUL byte (character 0) at character 72"),
+                        row(3L, "BAD_CHARACTER", "NUL byte (character 0) at character 15"));
+        assertThat(table(r, Table.GRADE_EVENTS).where("event_id like 'nul%'").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aHugeRejectedLineIsKeptAsItsFirst4kB() throws IOException {
+        Pipeline.Result r = run(input("long-line"));
+        accountedFor(r, 4, 3, 1);
+        Row rejected = one(table(r, Table.REJECTED_EVENTS), "true", "reason", "raw", "octet_length(raw)");
+        long lineBytes = Files.readAllLines(CORPUS.resolve("long-line/events/long.csv")).get(1)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertThat(rejected.getString(0)).isEqualTo("BAD_COLUMN_COUNT");
+        assertThat(rejected.getString(1)).startsWith("bilimclass,long-1,2025-2026,")
+                .endsWith("xxx…[cut, " + lineBytes + " bytes]");
+        assertThat(rejected.getInt(2)).isLessThanOrEqualTo(4096 + 30);
+    }
 }

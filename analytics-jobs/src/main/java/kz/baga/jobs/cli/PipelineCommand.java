@@ -190,6 +190,11 @@ public final class PipelineCommand {
         if (!r.rejectedByReason().isEmpty()) {
             out.println("rejected by reason: " + r.rejectedByReason());
         }
+        Long badEncoding = r.rejectedByReason().get("BAD_ENCODING");
+        if (badEncoding != null) {
+            out.println("  " + badEncoding + " rows are not valid UTF-8: convert their files to UTF-8, or put them in"
+                    + " sources/NAME/ with a manifest that names the encoding, e.g. \"encoding\": \"windows-1251\"");
+        }
         if (r.referenceRejected() > 0) {
             out.println("reference rows rejected (schools/subjects/students): " + r.referenceRejected());
         }

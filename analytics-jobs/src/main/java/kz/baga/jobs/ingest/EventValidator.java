@@ -1,11 +1,13 @@
 package kz.baga.jobs.ingest;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_date;
@@ -29,6 +31,8 @@ import org.apache.spark.sql.Row;
  * and a {@code detail}; the first failing check names the row's problem. Reason codes are stable:
  *
  * <table>
+ * <tr><td>BAD_ENCODING</td><td>the line is not valid UTF-8 (a file in another encoding read as UTF-8)</td></tr>
+ * <tr><td>BAD_CHARACTER</td><td>the line has a NUL byte (character 0), which casts and comparisons would hide</td></tr>
  * <tr><td>BAD_COLUMN_COUNT</td><td>the line has more or fewer fields than the header</td></tr>
  * <tr><td>MISSING_FIELD</td><td>a required field is empty (detail names them)</td></tr>
  * <tr><td>BAD_IIN</td><td>not 12 digits, not a real birth date, or a wrong check digit</td></tr>
@@ -173,7 +177,18 @@ public final class EventValidator {
         Column halfYearTerm = col("ref_assessment").equalTo("HALF_YEAR")
                 .and(kind.isin("FO", "SOR", "SOCH", "TERM")).and(termI.isin(1, 3));
 
+        // The line's text as read; a source without text lines (Parquet, a database) is checked on its fields.
+        Column text = coalesce(col("raw"), concat_ws("", SourceSpec.CANONICAL.stream()
+                .map(c -> col(c.equals("event_date") || c.equals("recorded_at") ? c + "_raw" : c))
+                .toArray(Column[]::new)));
         List<Check> checks = List.of(
+                // Before anything parses the fields: invalid bytes decode to U+FFFD, and casts trim a NUL away
+                // ('5\0' became 5), so both would otherwise pass as good values.
+                new Check(col("raw").isNotNull().and(call_function("is_valid_utf8", col("raw")).equalTo(false)),
+                        "BAD_ENCODING", lit("the line is not valid UTF-8 (a file in another encoding? a source's"
+                                + " manifest can name it, e.g. \"encoding\": \"windows-1251\")")),
+                new Check(instr(text, "\u0000").gt(0), "BAD_CHARACTER",
+                        concat(lit("NUL byte (character 0) at character "), instr(text, "\u0000").cast("string"))),
                 new Check(col("field_count").notEqual(col("expected_fields")), "BAD_COLUMN_COUNT",
                         concat(lit("expected "), col("expected_fields").cast("string"), lit(" fields, found "),
                                 col("field_count").cast("string"))),
@@ -261,8 +276,9 @@ public final class EventValidator {
                 col("line"),
                 // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones. A
                 // source without text lines (Parquet) gets the row's canonical fields as JSON, built only here.
-                when(col("reason_i").isNotNull(), coalesce(col("raw"), to_json(struct(rawFields())))).as("raw"),
+                when(col("reason_i").isNotNull(), Checks.capText(call_function("make_valid_utf8",
+                        coalesce(col("raw"), to_json(struct(rawFields())))))).as("raw"),
                 reason.as("reason"),
-                detail.as("detail")), entered, rejected);
+                Checks.capText(detail).as("detail")), entered, rejected);
     }
 }

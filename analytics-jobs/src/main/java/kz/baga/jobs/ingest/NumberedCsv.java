@@ -19,6 +19,11 @@ import static org.apache.spark.sql.functions.when;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,6 +109,35 @@ public final class NumberedCsv {
             return header;
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a file that is not valid UTF-8, naming the first bad line: a reference file read in the wrong encoding
+     * would turn every name and class label into U+FFFD, so it is not read at all. Streams the file once.
+     */
+    public static void requireUtf8(FileSystem fs, Path file, String name) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (Reader in = new InputStreamReader(fs.open(file), decoder)) {
+            char[] buf = new char[1 << 14];
+            long line = 1;
+            int n;
+            try {
+                while ((n = in.read(buf)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            line++;
+                        }
+                    }
+                }
+            } catch (CharacterCodingException e) {
+                // The reader decodes ahead, so the bad bytes are on this line or a little later.
+                throw new InputException(name + " is not valid UTF-8 (near line " + line + "); save it as UTF-8,"
+                        + " e.g. iconv -f windows-1251 -t utf-8");
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package kz.baga.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.row_number;
@@ -42,7 +43,8 @@ public final class ReferenceData {
     public static ReferenceData load(SparkSession spark, InputFolder input, StudentIds ids) {
         Dataset<Row> schoolRows = read(spark, input, "schools.csv",
                 List.of("school_id", "name_kk", "name_ru", "district_id", "district_name_kk", "district_name_ru"));
-        Column schoolReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+        Column schoolReason = when(instr(col("raw"), "\u0000").gt(0), lit("BAD_CHARACTER"))
+                .when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
                 .when(col("school_id").isNull().or(col("district_id").isNull()), lit("MISSING_FIELD"))
                 .when(row_number().over(Window.partitionBy("school_id").orderBy("line")).gt(1), lit("DUPLICATE_SCHOOL"));
         Dataset<Row> schoolsChecked = schoolRows.withColumn("reason", schoolReason).persist(StorageLevel.MEMORY_AND_DISK());
@@ -51,7 +53,8 @@ public final class ReferenceData {
 
         Dataset<Row> subjectRows = read(spark, input, "subjects.csv",
                 List.of("subject_code", "name_kk", "name_ru", "name_en", "assessment"));
-        Column subjectReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+        Column subjectReason = when(instr(col("raw"), "\u0000").gt(0), lit("BAD_CHARACTER"))
+                .when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
                 .when(col("subject_code").isNull().or(col("assessment").isNull()), lit("MISSING_FIELD"))
                 .when(col("assessment").isin(ASSESSMENTS.toArray()).equalTo(false), lit("BAD_ASSESSMENT"))
                 .when(row_number().over(Window.partitionBy("subject_code").orderBy("line")).gt(1), lit("DUPLICATE_SUBJECT"));
@@ -66,7 +69,8 @@ public final class ReferenceData {
                 .withColumn("birth_date_d", col("birth_date").try_cast("date"))
                 .join(schools.select(col("school_id").as("known_school")),
                         col("school_id").equalTo(col("known_school")), "left");
-        Column studentReason = when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
+        Column studentReason = when(instr(col("raw"), "\u0000").gt(0), lit("BAD_CHARACTER"))
+                .when(col("field_count").notEqual(col("expected_fields")), lit("BAD_COLUMN_COUNT"))
                 .when(col("iin").isNull().or(col("school_id").isNull()).or(col("academic_year").isNull()),
                         lit("MISSING_FIELD"))
                 .when(col("iin_problem").isNotNull(), lit("BAD_IIN"))
@@ -95,11 +99,12 @@ public final class ReferenceData {
         // where the row is the evidence; a bad directory line is identified by file and line.
         boolean isStudents = List.of(checked.columns()).contains("iin");
         return checked.where(col("reason").isNotNull()).select(lit(SOURCE).as("source"), col("file"),
-                col("line"), col("reason"), isStudents ? lit(null).cast("string").as("raw") : col("raw"),
+                col("line"), col("reason"), isStudents ? lit(null).cast("string").as("raw") : Checks.capText(col("raw")).as("raw"),
                 schoolId.as("school_id"), col("detail"));
     }
 
     private static Dataset<Row> read(SparkSession spark, InputFolder input, String name, List<String> columns) {
+        NumberedCsv.requireUtf8(input.fs(), input.reference(name), name);
         List<String> header = NumberedCsv.readHeader(input.fs(), input.reference(name), StandardCharsets.UTF_8, ',', '"');
         for (String c : columns) {
             if (!header.contains(c)) {
