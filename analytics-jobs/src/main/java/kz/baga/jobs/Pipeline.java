@@ -163,6 +163,10 @@ public final class Pipeline {
         // ---------------------------------------------------------------- ingest
         long t = System.nanoTime();
         progress("ingest: reading " + input.sources().size() + " source(s) from " + input.root());
+        if (!input.emptyFiles().isEmpty()) {
+            progress("  empty files (0 rows; listed in the manifest): " + input.emptyFiles().stream()
+                    .map(p -> input.root().toUri().relativize(p.toUri()).toString()).toList());
+        }
         String staged = store.workPath(id) + "/validated";
         ReferenceData ref;
         EventValidator.Validated validated;

@@ -121,4 +121,19 @@ class BadInputTest extends SparkTestBase {
                 .endsWith("xxx…[cut, " + lineBytes + " bytes]");
         assertThat(rejected.getInt(2)).isLessThanOrEqualTo(4096 + 30);
     }
+
+    @Test
+    void anEmptyFileIsListedInTheManifestWithZeroRows() throws IOException {
+        Pipeline.Result r = run(input("empty-file"));
+        accountedFor(r, 3, 3, 0);
+        JsonNode files = new ObjectMapper().readTree(warehouse.resolve(Snapshots.snapshotPath(r.snapshotId()))
+                .resolve(Snapshots.MANIFEST).toFile()).path("input").path("files");
+        JsonNode empty = files.path("events/empty.csv");
+        assertThat(empty.path("bytes").asLong()).isZero();
+        assertThat(empty.path("rows").asLong()).isZero();
+        // SHA-256 of no bytes at all.
+        assertThat(empty.path("sha256").asText())
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(files.has("events/ok.csv")).isTrue();
+    }
 }
