@@ -136,4 +136,21 @@ class BadInputTest extends SparkTestBase {
                 .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assertThat(files.has("events/ok.csv")).isTrue();
     }
+
+    @Test
+    void studentsCsvMayHoldOneRowPerPupilAndYear() throws IOException {
+        // Three pupils with a 2024-2025 row (class 9Б) and their current 2025-2026 row (10А); one of them twice in
+        // 2024-2025 (9Б, then 9В on line 8): only that second row is a duplicate.
+        Pipeline.Result r = run(input("students-per-year"));
+        accountedFor(r, 5, 5, 0);
+        assertThat(r.referenceRejected()).isEqualTo(1);
+        assertThat(rows(table(r, Table.REJECTED_EVENTS), "source", "file", "line", "reason", "detail", "raw"))
+                .containsExactly(row("reference", "students.csv", 8L, "DUPLICATE_PUPIL",
+                        "the pupil is listed for 2024-2025 on line 7 already", "*,*,*,*,*,M,ALM-0001,9В,9,2024-2025"));
+        // The directory keeps each pupil's current class; last year's events take that year's class and grade.
+        assertThat(rows(table(r, Table.STUDENT_DIRECTORY), "class_label", "grade_level", "academic_year"))
+                .containsOnly(row("10А", 10, "2025-2026")).hasSize(3);
+        assertThat(rows(table(r, Table.GRADE_EVENTS).where("event_id like 'hist-%'"), "event_id", "class_label",
+                "grade_level")).containsExactly(row("hist-1", "9Б", 9), row("hist-2", "9Б", 9));
+    }
 }

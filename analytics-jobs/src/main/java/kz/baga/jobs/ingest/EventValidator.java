@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -127,7 +128,7 @@ public final class EventValidator {
         // Only what the checks and the class fill need; the join is broadcast while the directory is city-sized.
         Dataset<Row> pupils = ref.directory().select(col("iin").as("ref_iin"), col("student_id"),
                 col("academic_year").as("ref_year"), col("class_label").as("ref_class"),
-                col("grade_level").as("ref_grade"));
+                col("grade_level").as("ref_grade"), col("years").as("ref_years"));
 
         Dataset<Row> joined = events
                 .join(broadcast(schools), col("school_id").equalTo(col("ref_school_id")), "left")
@@ -148,11 +149,13 @@ public final class EventValidator {
                 gradeGivenExpr.as("grade_given"),
                 yearStartExpr.as("year_start"),
                 substring(col("academic_year"), 6, 4).try_cast("int").as("year_end"),
-                // A source without grade levels (or a history row) gets the grade the pupil had that year.
-                coalesce(gradeGivenExpr, col("ref_grade").minus(
-                        substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr))).as("grade_i"),
-                coalesce(col("class_label"), when(col("ref_year").equalTo(col("academic_year")), col("ref_class")))
-                        .as("class_i"),
+                // A source without grade levels (or a history row) gets the grade the pupil had that year: from
+                // students.csv's row of that year, else counted back from the current one.
+                coalesce(gradeGivenExpr, try_element_at(col("ref_years"), col("academic_year")).getField("grade_level"),
+                        col("ref_grade").minus(substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr)))
+                        .as("grade_i"),
+                coalesce(col("class_label"),
+                        try_element_at(col("ref_years"), col("academic_year")).getField("class_label")).as("class_i"),
                 col("iin_problem"));
 
         Column termI = col("term_i");
