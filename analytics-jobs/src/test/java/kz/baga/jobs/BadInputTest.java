@@ -153,4 +153,17 @@ class BadInputTest extends SparkTestBase {
         assertThat(rows(table(r, Table.GRADE_EVENTS).where("event_id like 'hist-%'"), "event_id", "class_label",
                 "grade_level")).containsExactly(row("hist-1", "9Б", 9), row("hist-2", "9Б", 9));
     }
+
+    @Test
+    void aRunIsRefusedWhileAnotherHoldsTheWarehouse() throws IOException {
+        Path in = input("empty-file");
+        warehouse = tmp.resolve("warehouse");
+        try (var held = kz.baga.jobs.snapshot.WarehouseLock.acquire(warehouse, false, null)) {
+            assertThatThrownBy(() -> run(in)).isInstanceOf(kz.baga.jobs.snapshot.WarehouseLock.BusyException.class)
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        }
+        assertThat(warehouse.resolve(Snapshots.CURRENT)).doesNotExist();
+        // Released: the next run commits.
+        assertThat(run(in).snapshotId()).isNotEmpty();
+    }
 }
