@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -33,11 +35,19 @@ public final class WarehouseLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Warehouses this JVM holds, with their holder text. POSIX locks belong to the process, and closing any channel
+     * on the file drops all of them, so this JVM never opens the lock file of a warehouse it already holds.
+     */
+    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final Instant started;
 
-    private WarehouseLock(FileChannel channel, FileLock lock, Instant started) {
+    private WarehouseLock(Path key, FileChannel channel, FileLock lock, Instant started) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.started = started;
@@ -52,43 +62,52 @@ public final class WarehouseLock implements AutoCloseable {
      */
     public static WarehouseLock acquire(Path root, boolean wait, Consumer<String> waiting) throws IOException {
         Files.createDirectories(root);
-        Path file = root.resolve(FILE);
+        Path key = root.toAbsolutePath().normalize();
+        Path file = key.resolve(FILE);
         boolean told = false;
         while (true) {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                // Held by another run in this JVM (a pipeline server, a test).
-                lock = null;
+            String holder;
+            // One attempt at a time in this JVM, so that no channel is closed here while another thread holds.
+            synchronized (HELD) {
+                holder = HELD.get(key);
+                if (holder == null) {
+                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    FileLock lock = channel.tryLock();
+                    if (lock != null) {
+                        Instant now = Instant.now();
+                        String me = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + now;
+                        channel.truncate(0);
+                        channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+                        channel.force(false);
+                        HELD.put(key, me);
+                        return new WarehouseLock(key, channel, lock, now);
+                    }
+                    channel.close();
+                    holder = holder(file);
+                }
             }
-            if (lock != null) {
-                Instant now = Instant.now();
-                String holder = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + now + "\n";
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
-                channel.force(false);
-                return new WarehouseLock(channel, lock, now);
-            }
-            channel.close();
-            String holder = holder(file);
-            if (!wait) {
-                throw new BusyException("warehouse " + root + " is in use by another pipeline run (" + holder
-                        + "); run again when it has finished, or add --wait");
-            }
-            if (!told && waiting != null) {
-                waiting.accept("waiting for the warehouse: another pipeline run holds it (" + holder + ")");
-                told = true;
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the warehouse lock", e);
-            }
+            told = busy(key, holder, wait, waiting, told);
         }
+    }
+
+    /** Refuses, or (waiting) says so once and sleeps a second; returns whether the wait has been told. */
+    private static boolean busy(Path root, String holder, boolean wait, Consumer<String> waiting, boolean told)
+            throws IOException {
+        if (!wait) {
+            throw new BusyException("warehouse " + root + " is in use by another pipeline run (" + holder
+                    + "); run again when it has finished, or add --wait");
+        }
+        if (!told && waiting != null) {
+            waiting.accept("waiting for the warehouse: another pipeline run holds it (" + holder + ")");
+        }
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the warehouse lock", e);
+        }
+        return true;
     }
 
     /**
@@ -96,24 +115,25 @@ public final class WarehouseLock implements AutoCloseable {
      * warehouse is refused in a second. The run itself still takes the lock ({@link #acquire}).
      */
     public static Optional<String> holderIfBusy(Path root) {
-        Path file = root.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+        Path key = root.toAbsolutePath().normalize();
+        Path file = key.resolve(FILE);
+        synchronized (HELD) {
+            if (HELD.containsKey(key)) {
+                return Optional.of(HELD.get(key));
             }
-            if (lock != null) {
-                lock.release();
+            if (!Files.isRegularFile(file)) {
                 return Optional.empty();
             }
-            return Optional.of(holder(file));
-        } catch (IOException e) {
-            return Optional.empty();
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    lock.release();
+                    return Optional.empty();
+                }
+                return Optional.of(holder(file));
+            } catch (IOException | OverlappingFileLockException e) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -141,10 +161,13 @@ public final class WarehouseLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
+        synchronized (HELD) {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+                HELD.remove(key);
+            }
         }
     }
 }
