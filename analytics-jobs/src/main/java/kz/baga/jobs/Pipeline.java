@@ -42,6 +42,7 @@ import kz.baga.jobs.metrics.Indicators;
 import kz.baga.jobs.metrics.MedalEligibility;
 import kz.baga.jobs.rules.Rules;
 import kz.baga.jobs.snapshot.SnapshotStore;
+import kz.baga.jobs.snapshot.WarehouseLock;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,7 +68,13 @@ public final class Pipeline {
      */
     public record Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
                           Map<String, String> env, int keepSnapshots, Consumer<String> progress,
-                          Runnable beforeCommit) {
+                          Runnable beforeCommit, boolean waitForWarehouse) {
+
+        /** A run that is refused at once when another run holds the warehouse. */
+        public Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
+                       Map<String, String> env, int keepSnapshots, Consumer<String> progress, Runnable beforeCommit) {
+            this(input, warehouse, rules, rulesLocation, ids, env, keepSnapshots, progress, beforeCommit, false);
+        }
     }
 
     /** Counts of one source. */
@@ -123,7 +130,28 @@ public final class Pipeline {
         Rules rules = options.rules();
         InputFolder input = InputFolder.open(options.input(), spark.sparkContext().hadoopConfiguration());
         store = SnapshotStore.open(options.warehouse(), spark.sparkContext().hadoopConfiguration());
+        // One run at a time per (local) warehouse: a second one would prune and clean under the first.
+        WarehouseLock lock = "file".equals(store.root().toUri().getScheme())
+                ? WarehouseLock.acquire(java.nio.file.Path.of(store.root().toUri()), options.waitForWarehouse(),
+                        this::progress)
+                : null;
+        try {
+            return runLocked(input, rules, start, lock);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    private Result runLocked(InputFolder input, Rules rules, long start, WarehouseLock lock) throws IOException {
         id = store.newSnapshotId();
+        if (lock != null) {
+            List<String> stale = store.cleanStaleWork(id, lock.started().toEpochMilli());
+            if (!stale.isEmpty()) {
+                progress("removed the work folders of runs that did not finish: " + stale);
+            }
+        }
         jobGroup = "baga-" + id;
         // No description: Spark then names each job by its call site, which the event log summaries rely on.
         spark.sparkContext().setJobGroup(jobGroup, null, true);
@@ -163,6 +191,10 @@ public final class Pipeline {
         // ---------------------------------------------------------------- ingest
         long t = System.nanoTime();
         progress("ingest: reading " + input.sources().size() + " source(s) from " + input.root());
+        if (!input.emptyFiles().isEmpty()) {
+            progress("  empty files (0 rows; listed in the manifest): " + input.emptyFiles().stream()
+                    .map(p -> input.root().toUri().relativize(p.toUri()).toString()).toList());
+        }
         String staged = store.workPath(id) + "/validated";
         ReferenceData ref;
         EventValidator.Validated validated;

@@ -10,17 +10,19 @@ import kz.baga.jobs.ingest.InputException;
 import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.ingest.StudentIds;
 import kz.baga.jobs.rules.Rules;
+import kz.baga.jobs.snapshot.WarehouseLock;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code ./baga pipeline --input DIR --warehouse DIR [--master URL] [--rules FILE]}: ingest and all aggregations,
- * one committed snapshot, a summary. Exit status: 0 done, 2 bad arguments, 3 unusable input or rules, 1 failure.
+ * one committed snapshot, a summary. Exit status: 0 done, 2 bad arguments, 3 unusable input or rules, 4 the warehouse
+ * is in use by another run, 1 failure.
  */
 public final class PipelineCommand {
 
     static final String USAGE = """
             usage: ./baga pipeline --input DIR --warehouse DIR [--master URL] [--rules FILE]
-                                   [--keep N] [--shuffle-partitions N] [--quiet]
+                                   [--keep N] [--shuffle-partitions N] [--wait] [--quiet]
 
               --input DIR             input folder (schools.csv, students.csv, subjects.csv, events/, sources/)
               --warehouse DIR         warehouse folder, local path, hdfs:// or s3a:// (created if missing)
@@ -29,11 +31,15 @@ public final class PipelineCommand {
               --keep N                committed snapshots to keep (default 5; the current one is never removed)
               --shuffle-partitions N  Spark shuffle partitions (default locally: 1 per core and 128 MB of event
                                       files, 1 to 4 per core; 64 on a cluster)
+              --wait                  wait while another run holds the warehouse (default: refuse, exit 4)
               --quiet                 only the summary, no progress lines
 
             environment: BAGA_ID_KEY  key of the pseudonymous student_id (HMAC of the IIN); a demo key is
                                       used, with a warning, when it is not set
             """.formatted(Rules.DEFAULT_RESOURCE);
+
+    /** Exit status when another run holds the warehouse: nothing was done, trying again later is right. */
+    static final int BUSY = 4;
 
     private PipelineCommand() {
     }
@@ -68,6 +74,7 @@ public final class PipelineCommand {
         int keep = 5;
         Integer shuffle = null;
         boolean quiet = false;
+        boolean wait = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -83,6 +90,7 @@ public final class PipelineCommand {
                     case "--keep" -> keep = positive(value(args, ++i, a), a);
                     case "--shuffle-partitions" -> shuffle = positive(value(args, ++i, a), a);
                     case "--quiet" -> quiet = true;
+                    case "--wait" -> wait = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
                 }
             }
@@ -111,6 +119,15 @@ public final class PipelineCommand {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
         }
+        if (!wait && !warehouse.contains("://")) {
+            // Refused before Spark starts; the run takes the lock itself (Pipeline), this is only the quick look.
+            java.util.Optional<String> holder = WarehouseLock.holderIfBusy(Path.of(warehouse).toAbsolutePath());
+            if (holder.isPresent()) {
+                err.println("baga pipeline: warehouse " + warehouse + " is in use by another pipeline run ("
+                        + holder.get() + "); run again when it has finished, or add --wait");
+                return BUSY;
+            }
+        }
         StudentIds ids = StudentIds.fromEnvironment(env);
         if (ids.usesDemoKey()) {
             err.println("baga pipeline: warning: " + StudentIds.KEY_ENV
@@ -127,7 +144,7 @@ public final class PipelineCommand {
             long t0 = System.nanoTime();
             Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,
                     rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, env, keep,
-                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null)).run();
+                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null, wait)).run();
             printSummary(result, warehouse, rules, out);
             if (debug) {
                 // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
@@ -141,6 +158,9 @@ public final class PipelineCommand {
         } catch (InputException e) {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
+        } catch (WarehouseLock.BusyException e) {
+            err.println("baga pipeline: " + e.getMessage());
+            return BUSY;
         } catch (Exception e) {
             err.println("baga pipeline: failed, CURRENT still names the previous snapshot: " + firstLine(e));
             if (debug) {
@@ -189,6 +209,11 @@ public final class PipelineCommand {
         }
         if (!r.rejectedByReason().isEmpty()) {
             out.println("rejected by reason: " + r.rejectedByReason());
+        }
+        Long badEncoding = r.rejectedByReason().get("BAD_ENCODING");
+        if (badEncoding != null) {
+            out.println("  " + badEncoding + " rows are not valid UTF-8: convert their files to UTF-8, or put them in"
+                    + " sources/NAME/ with a manifest that names the encoding, e.g. \"encoding\": \"windows-1251\"");
         }
         if (r.referenceRejected() > 0) {
             out.println("reference rows rejected (schools/subjects/students): " + r.referenceRejected());

@@ -1,6 +1,11 @@
 package kz.baga.jobs.ingest;
 
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.dayofmonth;
 import static org.apache.spark.sql.functions.last_day;
 import static org.apache.spark.sql.functions.make_date;
@@ -101,6 +106,23 @@ public final class Checks {
             p *= 10;
         }
         return p;
+    }
+
+    /** Bytes of a rejected row's raw text or detail that are kept: a 5 MB line is evidence enough in 4 kB. */
+    public static final int MAX_TEXT_BYTES = 4096;
+
+    /**
+     * {@code text} cut to its first {@link #MAX_TEXT_BYTES} bytes (never inside a character), marked
+     * {@code …[cut, N bytes]} with its full length; shorter text unchanged. Expects valid UTF-8.
+     */
+    public static Column capText(Column text) {
+        Column bytes = octet_length(text);
+        Column head = call_function("make_valid_utf8",
+                substring(text.cast("binary"), 1, MAX_TEXT_BYTES).cast("string"));
+        // A character cut in two becomes U+FFFD; drop it rather than keep half of it.
+        Column cut = concat(regexp_replace(head, "\uFFFD{1,3}$", ""), lit("…[cut, "), bytes.cast("string"),
+                lit(" bytes]"));
+        return when(bytes.gt(MAX_TEXT_BYTES), cut).otherwise(text);
     }
 
     /** {@code try_to_date(value, format)}: null when the text is not a real date in that format. */

@@ -1,17 +1,20 @@
 package kz.baga.jobs.ingest;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.instr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -29,6 +32,8 @@ import org.apache.spark.sql.Row;
  * and a {@code detail}; the first failing check names the row's problem. Reason codes are stable:
  *
  * <table>
+ * <tr><td>BAD_ENCODING</td><td>the line is not valid UTF-8 (a file in another encoding read as UTF-8)</td></tr>
+ * <tr><td>BAD_CHARACTER</td><td>the line has a NUL byte (character 0), which casts and comparisons would hide</td></tr>
  * <tr><td>BAD_COLUMN_COUNT</td><td>the line has more or fewer fields than the header</td></tr>
  * <tr><td>MISSING_FIELD</td><td>a required field is empty (detail names them)</td></tr>
  * <tr><td>BAD_IIN</td><td>not 12 digits, not a real birth date, or a wrong check digit</td></tr>
@@ -123,7 +128,7 @@ public final class EventValidator {
         // Only what the checks and the class fill need; the join is broadcast while the directory is city-sized.
         Dataset<Row> pupils = ref.directory().select(col("iin").as("ref_iin"), col("student_id"),
                 col("academic_year").as("ref_year"), col("class_label").as("ref_class"),
-                col("grade_level").as("ref_grade"));
+                col("grade_level").as("ref_grade"), col("years").as("ref_years"));
 
         Dataset<Row> joined = events
                 .join(broadcast(schools), col("school_id").equalTo(col("ref_school_id")), "left")
@@ -144,11 +149,13 @@ public final class EventValidator {
                 gradeGivenExpr.as("grade_given"),
                 yearStartExpr.as("year_start"),
                 substring(col("academic_year"), 6, 4).try_cast("int").as("year_end"),
-                // A source without grade levels (or a history row) gets the grade the pupil had that year.
-                coalesce(gradeGivenExpr, col("ref_grade").minus(
-                        substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr))).as("grade_i"),
-                coalesce(col("class_label"), when(col("ref_year").equalTo(col("academic_year")), col("ref_class")))
-                        .as("class_i"),
+                // A source without grade levels (or a history row) gets the grade the pupil had that year: from
+                // students.csv's row of that year, else counted back from the current one.
+                coalesce(gradeGivenExpr, try_element_at(col("ref_years"), col("academic_year")).getField("grade_level"),
+                        col("ref_grade").minus(substring(col("ref_year"), 1, 4).try_cast("int").minus(yearStartExpr)))
+                        .as("grade_i"),
+                coalesce(col("class_label"),
+                        try_element_at(col("ref_years"), col("academic_year")).getField("class_label")).as("class_i"),
                 col("iin_problem"));
 
         Column termI = col("term_i");
@@ -173,7 +180,18 @@ public final class EventValidator {
         Column halfYearTerm = col("ref_assessment").equalTo("HALF_YEAR")
                 .and(kind.isin("FO", "SOR", "SOCH", "TERM")).and(termI.isin(1, 3));
 
+        // The line's text as read; a source without text lines (Parquet, a database) is checked on its fields.
+        Column text = coalesce(col("raw"), concat_ws("", SourceSpec.CANONICAL.stream()
+                .map(c -> col(c.equals("event_date") || c.equals("recorded_at") ? c + "_raw" : c))
+                .toArray(Column[]::new)));
         List<Check> checks = List.of(
+                // Before anything parses the fields: invalid bytes decode to U+FFFD, and casts trim a NUL away
+                // ('5\0' became 5), so both would otherwise pass as good values.
+                new Check(col("raw").isNotNull().and(call_function("is_valid_utf8", col("raw")).equalTo(false)),
+                        "BAD_ENCODING", lit("the line is not valid UTF-8 (a file in another encoding? a source's"
+                                + " manifest can name it, e.g. \"encoding\": \"windows-1251\")")),
+                new Check(instr(text, "\u0000").gt(0), "BAD_CHARACTER",
+                        concat(lit("NUL byte (character 0) at character "), instr(text, "\u0000").cast("string"))),
                 new Check(col("field_count").notEqual(col("expected_fields")), "BAD_COLUMN_COUNT",
                         concat(lit("expected "), col("expected_fields").cast("string"), lit(" fields, found "),
                                 col("field_count").cast("string"))),
@@ -261,8 +279,9 @@ public final class EventValidator {
                 col("line"),
                 // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones. A
                 // source without text lines (Parquet) gets the row's canonical fields as JSON, built only here.
-                when(col("reason_i").isNotNull(), coalesce(col("raw"), to_json(struct(rawFields())))).as("raw"),
+                when(col("reason_i").isNotNull(), Checks.capText(call_function("make_valid_utf8",
+                        coalesce(col("raw"), to_json(struct(rawFields())))))).as("raw"),
                 reason.as("reason"),
-                detail.as("detail")), entered, rejected);
+                Checks.capText(detail).as("detail")), entered, rejected);
     }
 }

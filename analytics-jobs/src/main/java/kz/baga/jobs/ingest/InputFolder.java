@@ -34,11 +34,13 @@ public final class InputFolder {
     private final FileSystem fs;
     private final Path root;
     private final List<Source> sources;
+    private final List<Path> emptyFiles;
 
-    private InputFolder(FileSystem fs, Path root, List<Source> sources) {
+    private InputFolder(FileSystem fs, Path root, List<Source> sources, List<Path> emptyFiles) {
         this.fs = fs;
         this.root = root;
         this.sources = sources;
+        this.emptyFiles = emptyFiles;
     }
 
     public static InputFolder open(String location, Configuration conf) {
@@ -62,13 +64,14 @@ public final class InputFolder {
                 }
             }
             List<Source> sources = new ArrayList<>();
+            List<Path> empty = new ArrayList<>();
             Path events = new Path(root, "events");
             if (fs.exists(events)) {
-                List<Path> files = list(fs, events, "*.csv");
+                List<Path> files = list(fs, events, "*.csv", empty);
                 if (!files.isEmpty()) {
                     sources.add(new Source(SourceSpec.canonicalEvents(), "events", files));
                 }
-                List<Path> parquet = list(fs, events, "*.parquet");
+                List<Path> parquet = list(fs, events, "*.parquet", empty);
                 if (!parquet.isEmpty()) {
                     sources.add(new Source(SourceSpec.canonicalParquetEvents(), "events", parquet));
                 }
@@ -90,24 +93,28 @@ public final class InputFolder {
                     if (spec.name().isEmpty()) {
                         spec = spec.withName(name);
                     }
-                    List<Path> files = spec.isJdbc() ? List.of() : list(fs, dir.getPath(), spec.filesGlob());
-                    if (!spec.isJdbc() && files.isEmpty()) {
+                    int emptyBefore = empty.size();
+                    List<Path> files = spec.isJdbc() ? List.of() : list(fs, dir.getPath(), spec.filesGlob(), empty);
+                    if (!spec.isJdbc() && files.isEmpty() && empty.size() == emptyBefore) {
                         throw new InputException("sources/" + name + ": no files match \"" + spec.filesGlob() + "\"");
                     }
-                    sources.add(new Source(spec, "sources/" + name, files));
+                    if (spec.isJdbc() || !files.isEmpty()) {
+                        sources.add(new Source(spec, "sources/" + name, files));
+                    }
                 }
             }
             if (sources.isEmpty()) {
                 throw new InputException("input folder " + location
                         + " has no events/*.csv, no events/*.parquet and no sources/*/manifest.json");
             }
-            return new InputFolder(fs, root, sources);
+            return new InputFolder(fs, root, sources, empty);
         } catch (IOException e) {
             throw new InputException("cannot read input folder " + location + ": " + e.getMessage(), e);
         }
     }
 
-    private static List<Path> list(FileSystem fs, Path dir, String glob) throws IOException {
+    /** Files matching {@code glob} with content; 0-byte ones (nothing to read) go to {@code empty}. */
+    private static List<Path> list(FileSystem fs, Path dir, String glob, List<Path> empty) throws IOException {
         FileStatus[] matches = fs.globStatus(new Path(dir, glob));
         List<Path> out = new ArrayList<>();
         if (matches != null) {
@@ -115,6 +122,8 @@ public final class InputFolder {
             for (FileStatus s : matches) {
                 if (s.isFile() && s.getLen() > 0) {
                     out.add(s.getPath());
+                } else if (s.isFile()) {
+                    empty.add(s.getPath());
                 }
             }
         }
@@ -165,8 +174,14 @@ public final class InputFolder {
         return total;
     }
 
+    /** Input files of 0 bytes: not read (no header, no rows), but listed in the manifest with the run's inputs. */
+    public List<Path> emptyFiles() {
+        return emptyFiles;
+    }
+
     /**
-     * Every input file with its size and SHA-256 (for the manifest: which bytes made this snapshot). Reading
+     * Every input file with its size and SHA-256 (for the manifest: which bytes made this snapshot); an empty file
+     * is listed too, with {@code rows} 0, so that a delivery that came empty is seen, not missed. Reading
      * all bytes once costs about a second per GB; the sums let anyone prove what a snapshot was made from.
      */
     public Map<String, Map<String, Object>> checksums() {
@@ -176,6 +191,7 @@ public final class InputFolder {
         for (Source s : sources) {
             all.addAll(s.files());
         }
+        all.addAll(emptyFiles);
         byte[] buf = new byte[1 << 16];
         for (Path p : all) {
             try (InputStream in = fs.open(p)) {
@@ -187,7 +203,9 @@ public final class InputFolder {
                     size += n;
                 }
                 String rel = root.toUri().relativize(p.toUri()).toString();
-                out.put(rel, Map.of("bytes", size, "sha256", HexFormat.of().formatHex(md.digest())));
+                String sha = HexFormat.of().formatHex(md.digest());
+                out.put(rel, emptyFiles.contains(p) ? Map.of("bytes", size, "sha256", sha, "rows", 0)
+                        : Map.of("bytes", size, "sha256", sha));
             } catch (IOException | NoSuchAlgorithmException e) {
                 throw new InputException("cannot read " + p + ": " + e.getMessage(), e);
             }

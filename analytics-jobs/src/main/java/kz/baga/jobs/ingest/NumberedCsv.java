@@ -19,6 +19,11 @@ import static org.apache.spark.sql.functions.when;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,9 +104,60 @@ public final class NumberedCsv {
             if (text.isBlank()) {
                 throw new InputException(file + ": the file is empty or has no header row");
             }
-            return splitHeader(text, delimiter, quote);
+            List<String> header = splitHeader(text, delimiter, quote);
+            requireUniqueNames(file, header);
+            return header;
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a file that is not valid UTF-8, naming the first bad line: a reference file read in the wrong encoding
+     * would turn every name and class label into U+FFFD, so it is not read at all. Streams the file once.
+     */
+    public static void requireUtf8(FileSystem fs, Path file, String name) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (Reader in = new InputStreamReader(fs.open(file), decoder)) {
+            char[] buf = new char[1 << 14];
+            long line = 1;
+            int n;
+            try {
+                while ((n = in.read(buf)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            line++;
+                        }
+                    }
+                }
+            } catch (CharacterCodingException e) {
+                // The reader decodes ahead, so the bad bytes are on this line or a little later.
+                throw new InputException(name + " is not valid UTF-8 (near line " + line + "); save it as UTF-8,"
+                        + " e.g. iconv -f windows-1251 -t utf-8");
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a header that names a column twice: columns are found by name, so one of the two would be read and
+     * the other ignored without a word (a second {@code score} once turned thousands of scores into 1s). Blank
+     * names (trailing delimiters) are not compared: nothing is read by them.
+     */
+    static void requireUniqueNames(Path file, List<String> header) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            if (name.isEmpty()) {
+                continue;
+            }
+            Integer first = seen.putIfAbsent(name, i);
+            if (first != null) {
+                throw new InputException(file + ": the header names column '" + name + "' twice (columns "
+                        + (first + 1) + " and " + (i + 1) + "); rename or remove one, the file is not read");
+            }
         }
     }
 

@@ -171,6 +171,29 @@ public final class SnapshotStore {
         return rows;
     }
 
+    /**
+     * Removes the work folders ({@code _work/ID}) of runs that were killed: those older than {@code before} (the
+     * moment the running lock was taken) other than {@code currentId}. Only a run that holds the warehouse lock may
+     * call this, so no live run's folder is among them.
+     *
+     * @return the ids removed
+     */
+    public List<String> cleanStaleWork(String currentId, long before) throws IOException {
+        Path work = new Path(root, "_work");
+        List<String> removed = new ArrayList<>();
+        if (!fs.exists(work)) {
+            return removed;
+        }
+        for (FileStatus s : fs.listStatus(work)) {
+            String id = s.getPath().getName();
+            if (!id.equals(currentId) && s.getModificationTime() < before) {
+                fs.delete(s.getPath(), true);
+                removed.add(id);
+            }
+        }
+        return removed;
+    }
+
     public void deleteQuietly(Path p) {
         try {
             fs.delete(p, true);

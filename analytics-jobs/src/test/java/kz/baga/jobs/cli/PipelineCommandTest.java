@@ -104,4 +104,16 @@ class PipelineCommandTest {
     private static long eventBytes(Path dir) {
         return InputFolder.open(dir.toString(), new Configuration()).eventBytes();
     }
+
+    @Test
+    void theSummarySuggestsTheManifestsEncodingWhenRowsAreNotUtf8() {
+        kz.baga.jobs.Pipeline.Result r = new kz.baga.jobs.Pipeline.Result("S1",
+                java.util.Map.of("events", new kz.baga.jobs.Pipeline.SourceCounts(5, 3, 2, 0)), 0,
+                java.util.Map.of("BAD_ENCODING", 2L), java.util.Map.of(), java.util.Map.of(), 1000, java.util.List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PipelineCommand.printSummary(r, "/wh", kz.baga.jobs.rules.Rules.defaults(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rejected by reason: {BAD_ENCODING=2}")
+                .contains("2 rows are not valid UTF-8").contains("\"encoding\": \"windows-1251\"");
+    }
 }
