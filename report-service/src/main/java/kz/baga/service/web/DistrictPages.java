@@ -75,8 +75,10 @@ public class DistrictPages {
     public record DistrictView(String districtId, String districtName, String year, int term, List<Option> terms,
                                List<Option> grades, List<Option> subjects, List<Column> columns,
                                Views.IndicatorRow total, List<SchoolRow> schools, boolean hasChange, String chartSvg,
-                               String pdfHref) {
+                               boolean chartCut, int chartSchools, String pdfHref) {
     }
+
+    static final int CHART_SCHOOLS = 30;
 
     private static final List<String> SORTS = List.of("school", "n", "success", "quality", "sou", "avg", "change");
 
@@ -141,18 +143,21 @@ public class DistrictPages {
         subjects.add(new Option("ALL", Lang.t(l, "all"), "ALL".equals(subj)));
         snap.subjects().values().stream().filter(x -> !"PASS_FAIL".equals(x.assessment()))
                 .forEach(x -> subjects.add(new Option(x.code(), x.name(l), x.code().equals(subj))));
+        // a readable chart holds a few dozen schools: those first in the table's order (sort by quality, ascending,
+        // to chart the schools that need help); hundreds of bars were unreadable and 2.5 MB of SVG
         List<Charts.Bar> bars = new ArrayList<>();
-        rows.stream().sorted(Comparator.comparing(SchoolRow::schoolId)).filter(r -> !r.cell().suppressed())
+        rows.stream().filter(r -> !r.cell().suppressed()).limit(CHART_SCHOOLS)
                 .forEach(r -> bars.add(new Charts.Bar(r.schoolId(), r.cell().qualityRate(), r.cell().successRate())));
+        boolean chartCut = rows.stream().filter(r -> !r.cell().suppressed()).count() > CHART_SCHOOLS;
         // a bar pair per school: drawing 350 of them costs more than the rest of the page, so it is kept per snapshot
         String svg = bars.isEmpty() ? null : new String(cache.get(snap, "page.district.quality.svg",
                 () -> InlineSvg.responsive(charts.svg(charts.quality(bars, Lang.t(l, "quality.chart") + " · "
                         + s.year(), l), 900, 420)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                id, s.year(), t, gl, subj, l), java.nio.charset.StandardCharsets.UTF_8);
+                id, s.year(), t, gl, subj, by, desc, l), java.nio.charset.StandardCharsets.UTF_8);
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
         DistrictView v = new DistrictView(id, districtName, s.year(), t, terms, grades, subjects, columns,
-                now.district().isEmpty() ? null : now.district().get(0), rows, hasChange, svg,
+                now.district().isEmpty() ? null : now.district().get(0), rows, hasChange, svg, chartCut, CHART_SCHOOLS,
                 "/districts/" + id + "/report.pdf?year=" + s.year() + "&term=" + t);
         return Templates.district(ctx.page(districtName), v);
     }
