@@ -11,18 +11,39 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import kz.baga.service.db.EmbeddedDatabase;
 
 /**
- * Per Quarkus start: a fresh embedded PostgreSQL and a private copy of the test warehouse (the snapshot the
- * build made from the committed sample), so a test may move CURRENT or break the audit table without
- * affecting others. The {@link NoSnapshotProfile} gets an empty warehouse instead.
+ * Per Quarkus start: a fresh embedded PostgreSQL set up as in production (passwords required, the schema owned by
+ * the superuser, the service connected as a role that owns nothing), its own audit key and checkpoint folder, and
+ * a private copy of the test warehouse (the snapshot the build made from the committed sample), so a test may
+ * move CURRENT or break the audit table without affecting others. The {@link NoSnapshotProfile} gets an empty
+ * warehouse instead.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
-    private EmbeddedPostgres postgres;
+    private static volatile EmbeddedDatabase.Cluster current;
+    private static volatile Path currentAuditDir;
+
+    private EmbeddedDatabase.Cluster postgres;
+    private Path dataDir;
+    private Path auditDir;
     private Path warehouse;
     private String profile;
+
+    /** A connection as the database's owner (a superuser): what a test that tampers needs. */
+    public static java.sql.Connection owner() throws java.sql.SQLException {
+        return current.owner();
+    }
+
+    public static EmbeddedDatabase.Cluster cluster() {
+        return current;
+    }
+
+    /** The running service's audit folder (audit.key, checkpoints.log). */
+    public static Path auditDir() {
+        return currentAuditDir;
+    }
 
     @Override
     public void setContext(Context context) {
@@ -42,7 +63,11 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            postgres = EmbeddedPostgres.builder().start();
+            dataDir = Files.createTempDirectory("baga-test-pg");
+            auditDir = Files.createTempDirectory("baga-test-audit");
+            postgres = EmbeddedDatabase.open(dataDir.resolve("pg"), 0);
+            current = postgres;
+            currentAuditDir = auditDir;
             warehouse = Files.createTempDirectory("baga-test-warehouse");
             if (profile == null || !profile.endsWith("NoSnapshotProfile")) {
                 copy(sourceWarehouse(), warehouse);
@@ -50,10 +75,8 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> cfg = new HashMap<>();
-        cfg.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
-        cfg.put("quarkus.datasource.username", "postgres");
-        cfg.put("quarkus.datasource.password", "postgres");
+        Map<String, String> cfg = new HashMap<>(EmbeddedDatabase.quarkusSettings(postgres));
+        cfg.put("baga.audit.dir", auditDir.toString());
         cfg.put("baga.warehouse", warehouse.toString());
         cfg.put("baga.warehouse.poll", "1s");
         cfg.put("baga.demo", "true");
@@ -88,15 +111,23 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Override
     public void stop() {
         try {
             if (postgres != null) {
                 postgres.close();
             }
-            if (warehouse != null) {
-                try (Stream<Path> s = Files.walk(warehouse)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : new Path[]{warehouse, dataDir, auditDir}) {
+                if (dir != null) {
+                    delete(dir);
                 }
             }
         } catch (IOException e) {
