@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Timeout;
 class AuditCrashTest {
 
     private static final byte[] KEY = "crash-test-key-0123456789abcdef-0123456789".getBytes();
+    /** -Dbaga.crash.loose=true commits as before (synchronous_commit off): shows the test failing. */
+    private static final boolean LOOSE = Boolean.getBoolean("baga.crash.loose");
 
     static void migrate(EmbeddedDatabase.Cluster db) {
         Flyway.configure().dataSource(db.jdbcUrl(), EmbeddedDatabase.OWNER, db.ownerPassword())
@@ -75,6 +77,11 @@ class AuditCrashTest {
                                             "ALLOWED", null));
                                 }
                                 List<AuditEntry> written = AuditWriter.appendAll(c, drafts, KEY);
+                                if (LOOSE) {
+                                    try (Statement s = c.createStatement()) {
+                                        s.execute("SET LOCAL synchronous_commit TO off");
+                                    }
+                                }
                                 c.commit();
                                 // the commit returned: the service would answer these requests now
                                 written.forEach(e -> acknowledged.add(e.id()));
