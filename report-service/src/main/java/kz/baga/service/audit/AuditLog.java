@@ -56,7 +56,7 @@ public class AuditLog {
     @ConfigProperty(name = "baga.audit.allow-privileged", defaultValue = "false")
     boolean allowPrivileged;
 
-    @ConfigProperty(name = "baga.audit.checkpoint.every-records", defaultValue = "1000")
+    @ConfigProperty(name = "baga.audit.checkpoint.every-records", defaultValue = "10000")
     long checkpointEveryRecords;
 
     void onStart(@Observes StartupEvent ev) {
@@ -123,8 +123,17 @@ public class AuditLog {
     private long writtenSinceCheckpoint;
     private long keyedFrom;
 
-    /** Called by the writer thread after a batch committed. */
+    /** Called by the writer thread after a batch committed; never throws (the batch must not be written again). */
     private void written(List<AuditEntry> entries) {
+        try {
+            noteWritten(entries);
+        } catch (RuntimeException e) {
+            registry.counter("baga.audit.checkpoint.failures").increment();
+            LOG.error("audit checkpoint bookkeeping failed: " + e);
+        }
+    }
+
+    private void noteWritten(List<AuditEntry> entries) {
         AuditEntry last = entries.get(entries.size() - 1);
         boolean due;
         synchronized (checkpointLock) {
@@ -143,7 +152,7 @@ public class AuditLog {
     }
 
     /** Periodically, and at shutdown: a checkpoint when the head moved since the last one. */
-    @io.quarkus.scheduler.Scheduled(every = "${baga.audit.checkpoint.every:10s}", delayed = "${baga.audit.checkpoint.every:10s}")
+    @io.quarkus.scheduler.Scheduled(every = "${baga.audit.checkpoint.every:30s}", delayed = "${baga.audit.checkpoint.every:30s}")
     void periodicCheckpoint() {
         checkpoint(false);
     }
