@@ -23,6 +23,7 @@ import kz.baga.service.db.EmbeddedDatabase;
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     private static volatile EmbeddedDatabase.Cluster current;
+    private static volatile TestDatabase running;
     private static volatile Path currentAuditDir;
 
     private EmbeddedDatabase.Cluster postgres;
@@ -38,6 +39,30 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     public static EmbeddedDatabase.Cluster cluster() {
         return current;
+    }
+
+    /**
+     * The crash: SIGKILL to the postmaster and every backend at once; then the server started again on the same
+     * data folder and port (the service's pool is left with dead connections; tests read through {@link #owner}).
+     */
+    public static synchronized void crashAndRestart() throws Exception {
+        TestDatabase t = running;
+        ProcessHandle postmaster = ProcessHandle.of(t.postgres.postmasterPid()).orElseThrow();
+        java.util.List<ProcessHandle> backends = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        backends.forEach(ProcessHandle::destroyForcibly);
+        postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (ProcessHandle b : backends) {
+            b.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        int port = t.postgres.port();
+        try {
+            t.postgres.close(); // releases zonky's lock on the folder; the server is already gone
+        } catch (IOException ignored) {
+            // pg_ctl stop finds no server
+        }
+        t.postgres = EmbeddedDatabase.open(t.dataDir.resolve("pg"), port);
+        current = t.postgres;
     }
 
     /** The running service's audit folder (audit.key, checkpoints.log). */
@@ -67,6 +92,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
             auditDir = Files.createTempDirectory("baga-test-audit");
             postgres = EmbeddedDatabase.open(dataDir.resolve("pg"), 0);
             current = postgres;
+            running = this;
             currentAuditDir = auditDir;
             warehouse = Files.createTempDirectory("baga-test-warehouse");
             if (profile == null || !profile.endsWith("NoSnapshotProfile")) {
