@@ -175,6 +175,10 @@ public class AuditLog {
                             seq = rs.getLong(1);
                             head = rs.getString(2);
                         }
+                        Checkpoints.Checkpoint latest = latestHead();
+                        if (latest != null && latest.seq() == seq && latest.head().equals(head)) {
+                            lastCheckpointSeq = seq; // signed at the last shutdown: no second line for it
+                        }
                         if (keyedFrom == 0) {
                             keyedFrom = keyedFromCheckpoints();
                         }
@@ -207,6 +211,16 @@ public class AuditLog {
                 LOG.error("audit checkpoint could not be written: " + e.getMessage());
             }
         }
+    }
+
+    private Checkpoints.Checkpoint latestHead() throws IOException {
+        Checkpoints.Checkpoint latest = null;
+        for (Checkpoints.Checkpoint cp : seal.checkpoints().read().valid()) {
+            if (cp.kind() == Checkpoints.Kind.head) {
+                latest = cp;
+            }
+        }
+        return latest;
     }
 
     private long keyedFromCheckpoints() throws IOException {

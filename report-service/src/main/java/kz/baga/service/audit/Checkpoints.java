@@ -61,7 +61,11 @@ public final class Checkpoints {
     public synchronized String append(Checkpoint cp) throws IOException {
         String line = cp.payload() + " sig=" + sign(cp.payload()) + "\n";
         if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path dir = file.toAbsolutePath().getParent();
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rw-------")));

@@ -271,7 +271,11 @@ public final class EmbeddedDatabase {
             if (Files.exists(p)) {
                 return;
             }
-            Files.createDirectories(p.toAbsolutePath().getParent());
+            Path dir = p.toAbsolutePath().getParent();
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
