@@ -511,7 +511,9 @@ public class AuditLog {
                                     + "it was re-hashed without the key";
                         }
                         if (problem == null && !AuditWriter.hashOf(e, key).equals(e.hash())) {
-                            problem = "record " + e.id() + " was altered: its hash does not match its content";
+                            problem = "record " + e.id() + " was altered: its hash does not match its content"
+                                    + (e.hashVersion() == AuditWriter.KEYED && !seenKeyed
+                                    ? " (or baga.audit.key is not the key the chain was written with)" : "");
                         }
                         Checkpoints.Checkpoint cp = heads.get(e.id());
                         if (problem == null && cp != null && !cp.head().equals(e.hash())) {
