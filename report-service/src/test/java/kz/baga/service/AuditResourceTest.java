@@ -51,12 +51,21 @@ class AuditResourceTest {
         }
         as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
 
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            // the table is append-only for everyone who goes through the trigger
+        try (Connection svc = ds.getConnection(); Statement q = svc.createStatement()) {
+            // the service's own role may only read and append
+            for (String sql : List.of("UPDATE audit_log SET username = 'x' WHERE id = 2",
+                    "DELETE FROM audit_log WHERE id = 2", "TRUNCATE audit_log",
+                    "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")) {
+                assertThatThrownBy(() -> q.execute(sql)).as(sql).hasMessageMatching("(?s).*(permission denied|must be owner).*");
+            }
+        }
+        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
+            // the table is append-only for everyone who goes through the triggers, its owner included
             assertThatThrownBy(() -> s.executeUpdate("UPDATE audit_log SET username = 'x' WHERE id = 2"))
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM audit_log WHERE id = 2"))
                     .hasMessageContaining("retention");
+            assertThatThrownBy(() -> s.execute("TRUNCATE audit_log")).hasMessageContaining("TRUNCATE is refused");
 
             long victim;
             try (ResultSet rs = s.executeQuery("SELECT max(id) - 1 FROM audit_log")) {
@@ -124,7 +133,7 @@ class AuditResourceTest {
     void noAuditNoData() throws Exception {
         String url = "/api/v1/students/" + Fixture.premiumChild() + "/grades";
         as("parent.premium").get(url).then().statusCode(200);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
             s.execute("REVOKE INSERT ON audit_log FROM PUBLIC");
             s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
             try {
@@ -147,7 +156,7 @@ class AuditResourceTest {
         io.restassured.http.Cookie session = Pages.signIn("parent.premium");
         String url = "/children/" + Fixture.premiumChild() + "?lang=ru";
         io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(200);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
             try {
                 String body = io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(503)

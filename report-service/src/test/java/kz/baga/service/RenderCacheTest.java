@@ -199,7 +199,7 @@ class RenderCacheTest {
         as("parent.premium").get(grades).then().statusCode(200);
         long size = cache.size();
         assertThat(size).isGreaterThanOrEqualTo(6);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
             try {
                 for (String[] req : new String[][]{{"parent.premium", png}, {"parent.premium", pdf},

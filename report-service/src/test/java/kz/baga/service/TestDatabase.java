@@ -11,18 +11,64 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import kz.baga.service.db.EmbeddedDatabase;
 
 /**
- * Per Quarkus start: a fresh embedded PostgreSQL and a private copy of the test warehouse (the snapshot the
- * build made from the committed sample), so a test may move CURRENT or break the audit table without
- * affecting others. The {@link NoSnapshotProfile} gets an empty warehouse instead.
+ * Per Quarkus start: a fresh embedded PostgreSQL set up as in production (passwords required, the schema owned by
+ * the superuser, the service connected as a role that owns nothing), its own audit key and checkpoint folder, and
+ * a private copy of the test warehouse (the snapshot the build made from the committed sample), so a test may
+ * move CURRENT or break the audit table without affecting others. The {@link NoSnapshotProfile} gets an empty
+ * warehouse instead.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
-    private EmbeddedPostgres postgres;
+    private static volatile EmbeddedDatabase.Cluster current;
+    private static volatile TestDatabase running;
+    private static volatile Path currentAuditDir;
+
+    private EmbeddedDatabase.Cluster postgres;
+    private Path dataDir;
+    private Path auditDir;
     private Path warehouse;
     private String profile;
+
+    /** A connection as the database's owner (a superuser): what a test that tampers needs. */
+    public static java.sql.Connection owner() throws java.sql.SQLException {
+        return current.owner();
+    }
+
+    public static EmbeddedDatabase.Cluster cluster() {
+        return current;
+    }
+
+    /**
+     * The crash: SIGKILL to the postmaster and every backend at once; then the server started again on the same
+     * data folder and port (the service's pool is left with dead connections; tests read through {@link #owner}).
+     */
+    public static synchronized void crashAndRestart() throws Exception {
+        TestDatabase t = running;
+        ProcessHandle postmaster = ProcessHandle.of(t.postgres.postmasterPid()).orElseThrow();
+        java.util.List<ProcessHandle> backends = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        backends.forEach(ProcessHandle::destroyForcibly);
+        postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (ProcessHandle b : backends) {
+            b.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        int port = t.postgres.port();
+        try {
+            t.postgres.close(); // releases zonky's lock on the folder; the server is already gone
+        } catch (IOException ignored) {
+            // pg_ctl stop finds no server
+        }
+        t.postgres = EmbeddedDatabase.open(t.dataDir.resolve("pg"), port);
+        current = t.postgres;
+    }
+
+    /** The running service's audit folder (audit.key, checkpoints.log). */
+    public static Path auditDir() {
+        return currentAuditDir;
+    }
 
     @Override
     public void setContext(Context context) {
@@ -42,7 +88,12 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            postgres = EmbeddedPostgres.builder().start();
+            dataDir = Files.createTempDirectory("baga-test-pg");
+            auditDir = Files.createTempDirectory("baga-test-audit");
+            postgres = EmbeddedDatabase.open(dataDir.resolve("pg"), 0);
+            current = postgres;
+            running = this;
+            currentAuditDir = auditDir;
             warehouse = Files.createTempDirectory("baga-test-warehouse");
             if (profile == null || !profile.endsWith("NoSnapshotProfile")) {
                 copy(sourceWarehouse(), warehouse);
@@ -50,10 +101,8 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> cfg = new HashMap<>();
-        cfg.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
-        cfg.put("quarkus.datasource.username", "postgres");
-        cfg.put("quarkus.datasource.password", "postgres");
+        Map<String, String> cfg = new HashMap<>(EmbeddedDatabase.quarkusSettings(postgres));
+        cfg.put("baga.audit.dir", auditDir.toString());
         cfg.put("baga.warehouse", warehouse.toString());
         cfg.put("baga.warehouse.poll", "1s");
         cfg.put("baga.demo", profile != null && profile.endsWith("ProductionModeProfile") ? "false" : "true");
@@ -88,15 +137,23 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Override
     public void stop() {
         try {
             if (postgres != null) {
                 postgres.close();
             }
-            if (warehouse != null) {
-                try (Stream<Path> s = Files.walk(warehouse)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : new Path[]{warehouse, dataDir, auditDir}) {
+                if (dir != null) {
+                    delete(dir);
                 }
             }
         } catch (IOException e) {

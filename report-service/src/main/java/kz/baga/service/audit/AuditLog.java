@@ -1,5 +1,6 @@
 package kz.baga.service.audit;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,14 +50,187 @@ public class AuditLog {
     @ConfigProperty(name = "baga.audit.retention-years", defaultValue = "10")
     int retentionYears;
 
+    @Inject
+    AuditSeal seal;
+
+    @ConfigProperty(name = "baga.audit.allow-privileged", defaultValue = "false")
+    boolean allowPrivileged;
+
+    @ConfigProperty(name = "baga.audit.checkpoint.every-records", defaultValue = "10000")
+    long checkpointEveryRecords;
+
     void onStart(@Observes StartupEvent ev) {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE audit_settings SET retention_years = ? WHERE id = 1")) {
-            ps.setInt(1, Math.max(1, retentionYears));
-            ps.executeUpdate();
+        seal.key(); // a missing or short key stops the start, not the first request
+        try (Connection c = ds.getConnection()) {
+            List<String> problems = privileges(c);
+            if (!problems.isEmpty()) {
+                String msg = "the service's database role can " + String.join(", ", problems)
+                        + ": it could rewrite the audit log; run it as a role with only SELECT and INSERT on audit_log "
+                        + "(README, PostgreSQL) or set baga.audit.allow-privileged=true";
+                if (!allowPrivileged) {
+                    throw new IllegalStateException(msg);
+                }
+                LOG.warn(msg + " (allowed by baga.audit.allow-privileged)");
+            }
+            checkRetentionSetting(c);
         } catch (SQLException e) {
-            LOG.warn("cannot store the audit retention setting: " + e.getMessage());
+            throw new IllegalStateException("cannot check the audit table: " + e.getMessage(), e);
         }
+        // a signed head at start, so that a chain written before (or by an older version) is covered too
+        checkpoint(true);
+    }
+
+    /** What the connection's role may do to audit_log beyond SELECT and INSERT; empty when nothing. */
+    public static List<String> privileges(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r.rolsuper, "
+                + "pg_has_role(current_user, t.tableowner, 'USAGE'), "
+                + "has_table_privilege('audit_log', 'UPDATE'), has_table_privilege('audit_log', 'DELETE'), "
+                + "has_table_privilege('audit_log', 'TRUNCATE'), has_table_privilege('audit_log', 'TRIGGER'), "
+                + "has_sequence_privilege('audit_log_id_seq', 'UPDATE') "
+                + "FROM pg_roles r, pg_tables t WHERE r.rolname = current_user AND t.tablename = 'audit_log' "
+                + "AND t.schemaname = current_schema()")) {
+            if (!rs.next()) {
+                throw new SQLException("audit_log not found");
+            }
+            String[] names = {"act as superuser", "act as the table's owner", "UPDATE", "DELETE", "TRUNCATE",
+                    "create triggers", "reset the id sequence"};
+            for (int i = 0; i < names.length; i++) {
+                if (rs.getBoolean(i + 1)) {
+                    out.add(names[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The retention lives in the database (for the trigger); only its owner may change it (see AuditRetention). */
+    private void checkRetentionSetting(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT retention_years FROM audit_settings WHERE id = 1")) {
+            if (rs.next() && rs.getInt(1) != Math.max(1, retentionYears)) {
+                LOG.warn("audit_settings.retention_years is " + rs.getInt(1) + " but baga.audit.retention-years is "
+                        + retentionYears + ": the owner sets it (AuditRetention at start, or by hand)");
+            }
+        }
+    }
+
+    // ---- checkpoints ----------------------------------------------------------------------------------------
+
+    private final Object checkpointLock = new Object();
+    private volatile AuditEntry lastWritten;
+    private long lastCheckpointSeq = -1;
+    private long writtenSinceCheckpoint;
+    private long keyedFrom;
+
+    /** Called by the writer thread after a batch committed; never throws (the batch must not be written again). */
+    private void written(List<AuditEntry> entries) {
+        try {
+            noteWritten(entries);
+        } catch (RuntimeException e) {
+            registry.counter("baga.audit.checkpoint.failures").increment();
+            LOG.error("audit checkpoint bookkeeping failed: " + e);
+        }
+    }
+
+    private void noteWritten(List<AuditEntry> entries) {
+        AuditEntry last = entries.get(entries.size() - 1);
+        boolean due;
+        synchronized (checkpointLock) {
+            if (keyedFrom == 0) {
+                keyedFrom = entries.get(0).id();
+            }
+            if (lastWritten == null || last.id() > lastWritten.id()) {
+                lastWritten = last;
+            }
+            writtenSinceCheckpoint += entries.size();
+            due = writtenSinceCheckpoint >= checkpointEveryRecords;
+        }
+        if (due) {
+            checkpoint(false);
+        }
+    }
+
+    /** Periodically, and at shutdown: a checkpoint when the head moved since the last one. */
+    @io.quarkus.scheduler.Scheduled(every = "${baga.audit.checkpoint.every:30s}", delayed = "${baga.audit.checkpoint.every:30s}")
+    void periodicCheckpoint() {
+        checkpoint(false);
+    }
+
+    /**
+     * Signs the chain's head into the checkpoint file (and the log). {@code readHead}: take the head from the
+     * database (at start), else the last record this service committed.
+     */
+    public void checkpoint(boolean readHead) {
+        synchronized (checkpointLock) {
+            try {
+                long seq;
+                String head;
+                if (readHead) {
+                    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                        try (ResultSet rs = s.executeQuery("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")) {
+                            if (!rs.next()) {
+                                return;
+                            }
+                            seq = rs.getLong(1);
+                            head = rs.getString(2);
+                        }
+                        Checkpoints.Checkpoint latest = latestHead();
+                        if (latest != null && latest.seq() == seq && latest.head().equals(head)) {
+                            lastCheckpointSeq = seq; // signed at the last shutdown: no second line for it
+                        }
+                        if (keyedFrom == 0) {
+                            keyedFrom = keyedFromCheckpoints();
+                        }
+                        if (keyedFrom == 0) {
+                            try (ResultSet rs = s.executeQuery("SELECT min(id) FROM audit_log WHERE hash_version = "
+                                    + AuditWriter.KEYED)) {
+                                rs.next();
+                                keyedFrom = rs.getLong(1);
+                            }
+                        }
+                    }
+                } else {
+                    AuditEntry last = lastWritten;
+                    if (last == null) {
+                        return;
+                    }
+                    seq = last.id();
+                    head = last.hash();
+                }
+                if (seq == lastCheckpointSeq) {
+                    return;
+                }
+                String line = seal.checkpoints().append(new Checkpoints.Checkpoint(Checkpoints.Kind.head, seq, head,
+                        Instant.now(), keyedFrom, 0, 0));
+                LOG.info("audit checkpoint " + line);
+                lastCheckpointSeq = seq;
+                writtenSinceCheckpoint = 0;
+            } catch (IOException | SQLException e) {
+                registry.counter("baga.audit.checkpoint.failures").increment();
+                LOG.error("audit checkpoint could not be written: " + e.getMessage());
+            }
+        }
+    }
+
+    private Checkpoints.Checkpoint latestHead() throws IOException {
+        Checkpoints.Checkpoint latest = null;
+        for (Checkpoints.Checkpoint cp : seal.checkpoints().read().valid()) {
+            if (cp.kind() == Checkpoints.Kind.head) {
+                latest = cp;
+            }
+        }
+        return latest;
+    }
+
+    private long keyedFromCheckpoints() throws IOException {
+        long k = 0;
+        for (Checkpoints.Checkpoint cp : seal.checkpoints().read().valid()) {
+            if (cp.keyedFrom() > 0 && (k == 0 || cp.keyedFrom() < k)) {
+                k = cp.keyedFrom();
+            }
+        }
+        return k;
     }
 
     /**
@@ -125,7 +299,13 @@ public class AuditLog {
         Thread t = writerThread;
         if (t != null) {
             t.interrupt();
+            try {
+                t.join(5_000); // the batch in hand finishes, so the last checkpoint covers it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        checkpoint(false);
     }
 
     /** The writer thread: takes what is queued, writes it as one batch, repeats. */
@@ -155,6 +335,7 @@ public class AuditLog {
         registry.summary("baga.audit.batch.size").record(batch.size());
         try {
             List<AuditEntry> written = writer.appendAll(batch.stream().map(Pending::draft).toList());
+            written(written);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(written.get(i));
             }
@@ -165,7 +346,9 @@ public class AuditLog {
             }
             for (Pending one : batch) { // nothing of the batch was committed: each on its own
                 try {
-                    one.result().complete(writer.appendAll(List.of(one.draft())).get(0));
+                    List<AuditEntry> written = writer.appendAll(List.of(one.draft()));
+                    written(written);
+                    one.result().complete(written.get(0));
                 } catch (Throwable t1) {
                     one.result().completeExceptionally(t1);
                 }
@@ -185,7 +368,7 @@ public class AuditLog {
         List<AuditEntry> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, at, username, role, action, endpoint, student_ids, "
-                     + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash FROM audit_log "
+                     + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash, hash_version FROM audit_log "
                      + "WHERE at >= ? AND at < ? ORDER BY id LIMIT ?")) {
             ps.setTimestamp(1, Timestamp.from(from));
             ps.setTimestamp(2, Timestamp.from(to));
@@ -209,7 +392,7 @@ public class AuditLog {
         List<AuditEntry> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, at, username, role, action, endpoint, student_ids, "
-                     + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash FROM audit_log "
+                     + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash, hash_version FROM audit_log "
                      + "WHERE at >= ? AND at < ? AND (CAST(? AS TEXT) IS NULL OR username = ?) "
                      + "AND (CAST(? AS TEXT) IS NULL OR ',' || student_ids || ',' LIKE '%,' || ? || ',%') "
                      + "ORDER BY id DESC LIMIT ?")) {
@@ -234,50 +417,135 @@ public class AuditLog {
     private static AuditEntry entry(ResultSet rs) throws SQLException {
         return new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14));
+                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
+                rs.getInt(15));
     }
 
-    /** Walks the whole chain in id order and reports the first broken link. */
+    /**
+     * Walks the whole chain in id order and reports the first broken link, checking it against the signed
+     * checkpoints outside the database: every record a checkpoint names must still be there with the hash it had
+     * (a deleted or rewritten tail), the chain must start at the genesis or where a signed retention ended (a
+     * deleted head), records from the first keyed one on must carry HMAC hashes (a chain re-hashed without the key),
+     * and every hash must match its record.
+     */
     public Map<String, Object> verify() {
+        Checkpoints.Contents cps;
+        try {
+            cps = seal.checkpoints().read();
+        } catch (IOException e) {
+            throw ProblemException.auditUnavailable("checkpoints unreadable: " + e.getMessage());
+        }
+        return verify(ds, seal.key(), cps);
+    }
+
+    /** The verification on any connection source (also used by tests without the service). */
+    public static Map<String, Object> verify(javax.sql.DataSource ds, byte[] key, Checkpoints.Contents cps) {
         Map<String, Object> result = new LinkedHashMap<>();
+        java.util.TreeMap<Long, Checkpoints.Checkpoint> heads = new java.util.TreeMap<>();
+        java.util.Set<String> retainedHeads = new java.util.HashSet<>();
+        long retainedTo = 0;
+        long keyed = 0;
+        for (Checkpoints.Checkpoint cp : cps.valid()) {
+            if (cp.kind() == Checkpoints.Kind.retention) {
+                retainedHeads.add(cp.head());
+                retainedTo = Math.max(retainedTo, cp.to());
+            } else {
+                heads.put(cp.seq(), cp);
+            }
+            if (cp.keyedFrom() > 0 && (keyed == 0 || cp.keyedFrom() < keyed)) {
+                keyed = cp.keyedFrom();
+            }
+        }
+        long keyedFrom = keyed;
+        long retainedUpTo = retainedTo;
+        heads.headMap(retainedUpTo, true).clear(); // records retention deleted need not be there
+        result.put("checkpoints", cps.valid().size());
+        if (!heads.isEmpty()) {
+            result.put("lastCheckpoint", heads.lastKey());
+        }
+        if (!cps.badLines().isEmpty()) {
+            result.put("ok", false);
+            result.put("checked", 0L);
+            result.put("reason", "checkpoint line(s) " + cps.badLines() + " do not carry a valid signature: "
+                    + "the checkpoint file was altered");
+            return result;
+        }
         long checked = 0;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false); // lets the driver stream with a fetch size
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(1000);
                 try (ResultSet rs = s.executeQuery("SELECT id, at, username, role, action, endpoint, student_ids, "
-                        + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash FROM audit_log "
-                        + "ORDER BY id")) {
+                        + "school_id, district_id, client_addr, outcome, detail, prev_hash, hash, hash_version "
+                        + "FROM audit_log ORDER BY id")) {
                     String prevHash = null;
                     long prevId = 0;
+                    boolean seenKeyed = false;
                     while (rs.next()) {
                         AuditEntry e = entry(rs);
                         String problem = null;
+                        long broken = e.id();
+                        Map.Entry<Long, Checkpoints.Checkpoint> skipped = heads.lowerEntry(e.id());
                         if (prevHash == null) {
-                            if (!AuditWriter.GENESIS.equals(e.prevHash())) {
+                            if (retainedHeads.contains(e.prevHash())) {
                                 result.put("startsAfterRetention", true);
+                                result.put("retainedFrom", e.id());
+                            } else if (!AuditWriter.GENESIS.equals(e.prevHash())) {
+                                broken = retainedUpTo + 1;
+                                problem = "records before " + e.id() + " are missing: the first record follows "
+                                        + "neither the genesis nor a signed retention";
                             }
                         } else if (!prevHash.equals(e.prevHash())) {
                             problem = e.id() != prevId + 1
                                     ? "record(s) " + (prevId + 1) + ".." + (e.id() - 1) + " missing: the chain is broken"
                                     : "previous record " + prevId + " was altered or replaced";
                         }
-                        if (problem == null && !AuditWriter.hash(e).equals(e.hash())) {
-                            problem = "record " + e.id() + " was altered: its hash does not match its content";
+                        if (problem == null && skipped != null && skipped.getKey() > prevId) {
+                            broken = prevId + 1;
+                            problem = "record " + skipped.getKey() + ", signed in a checkpoint at "
+                                    + skipped.getValue().at() + ", is missing";
+                        }
+                        if (problem == null && e.hashVersion() != AuditWriter.KEYED
+                                && ((keyedFrom > 0 && e.id() >= keyedFrom) || seenKeyed)) {
+                            problem = "record " + e.id() + " carries an unkeyed hash where the chain is keyed: "
+                                    + "it was re-hashed without the key";
+                        }
+                        if (problem == null && !AuditWriter.hashOf(e, key).equals(e.hash())) {
+                            problem = "record " + e.id() + " was altered: its hash does not match its content"
+                                    + (e.hashVersion() == AuditWriter.KEYED && !seenKeyed
+                                    ? " (or baga.audit.key is not the key the chain was written with)" : "");
+                        }
+                        Checkpoints.Checkpoint cp = heads.get(e.id());
+                        if (problem == null && cp != null && !cp.head().equals(e.hash())) {
+                            Long before = heads.lowerKey(e.id());
+                            broken = before == null ? 1 : before + 1;
+                            problem = "record " + e.id() + " does not have the hash signed in the checkpoint at "
+                                    + cp.at() + ": the chain was rewritten after record " + (broken - 1);
                         }
                         if (problem != null) {
                             result.put("ok", false);
                             result.put("checked", checked);
-                            result.put("firstBrokenId", e.id());
+                            result.put("firstBrokenId", broken);
                             result.put("reason", problem);
                             c.rollback();
                             return result;
                         }
+                        seenKeyed |= e.hashVersion() == AuditWriter.KEYED;
                         checked++;
                         prevHash = e.hash();
                         prevId = e.id();
                     }
                     result.put("lastId", prevId);
+                    if (!heads.isEmpty() && heads.lastKey() > prevId) {
+                        Checkpoints.Checkpoint cp = heads.lastEntry().getValue();
+                        result.put("ok", false);
+                        result.put("checked", checked);
+                        result.put("firstBrokenId", prevId + 1);
+                        result.put("reason", "records " + (prevId + 1) + ".." + cp.seq() + " are missing: the "
+                                + "checkpoint at " + cp.at() + " signed record " + cp.seq() + " as the head");
+                        c.rollback();
+                        return result;
+                    }
                 }
             }
             c.rollback();

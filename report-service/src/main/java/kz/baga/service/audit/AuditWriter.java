@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,12 +26,17 @@ import jakarta.transaction.Transactional;
 /**
  * Appends hash-chained records, serialised by an advisory lock. {@link #append} writes one record in its own
  * transaction; {@link #appendAll} writes several (a group commit, see {@link AuditLog}) in one transaction: one
- * lock, one look-up of the chain's last hash, one commit, the records chained in the given order.
+ * lock, one look-up of the chain's last hash, one commit, the records chained in the given order. New records are
+ * chained with HMAC-SHA256 under the audit key ({@link #KEYED}); the transaction commits synchronously whatever
+ * the server's default, so a record is on disk before the answer it stands for is sent.
  */
 @ApplicationScoped
 public class AuditWriter {
 
     public static final String GENESIS = "0".repeat(64);
+    /** Hash versions: SHA-256 of the fields (the original definition), HMAC-SHA256 of the same bytes. */
+    public static final int UNKEYED = 1;
+    public static final int KEYED = 2;
     private static final long LOCK_KEY = 0x6261676141554449L; // "bagaAUDI"
 
     /** A record to write (everything but id, time and hashes). */
@@ -38,6 +46,9 @@ public class AuditWriter {
 
     @Inject
     AgroalDataSource ds;
+
+    @Inject
+    AuditSeal seal;
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditEntry append(String username, String role, String action, String endpoint, String studentIds,
@@ -53,8 +64,19 @@ public class AuditWriter {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<AuditEntry> appendAll(List<Draft> drafts) throws SQLException {
-        int n = drafts.size();
         try (Connection c = ds.getConnection()) {
+            return appendAll(c, drafts, seal.key());
+        }
+    }
+
+    /**
+     * Writes the drafts on {@code c} within its current transaction, chained with HMAC under {@code key}; the
+     * caller commits. The transaction is marked {@code synchronous_commit = on}, so its commit returns only once
+     * the records are flushed to the write-ahead log.
+     */
+    public static List<AuditEntry> appendAll(Connection c, List<Draft> drafts, byte[] key) throws SQLException {
+        int n = drafts.size();
+        {
             String prev = GENESIS;
             long[] ids = new long[n];
             // one round trip: the lock first (statements of one query string run in order), then the chain's
@@ -62,7 +84,8 @@ public class AuditWriter {
             try (Statement s = c.createStatement()) {
                 boolean isResult = s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ");"
                         + "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1;"
-                        + "SELECT nextval('audit_log_id_seq') FROM generate_series(1, " + n + ")");
+                        + "SELECT nextval('audit_log_id_seq') FROM generate_series(1, " + n + ");"
+                        + "SET LOCAL synchronous_commit TO on");
                 int statement = 0;
                 while (true) {
                     if (isResult) {
@@ -93,14 +116,14 @@ public class AuditWriter {
             Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
             List<AuditEntry> out = new ArrayList<>(n);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (id, at, username, role, action, "
-                    + "endpoint, student_ids, school_id, district_id, client_addr, outcome, detail, prev_hash, hash) "
-                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + "endpoint, student_ids, school_id, district_id, client_addr, outcome, detail, prev_hash, hash, "
+                    + "hash_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?," + KEYED + ")")) {
                 for (int i = 0; i < n; i++) {
                     Draft d = drafts.get(i);
                     AuditEntry e = new AuditEntry(ids[i], at, d.username(), d.role(), d.action(), d.endpoint(),
                             d.studentIds(), d.schoolId(), d.districtId(), d.clientAddr(), d.outcome(), d.detail(),
-                            prev, null);
-                    String hash = hash(e);
+                            prev, null, KEYED);
+                    String hash = hmac(e, key);
                     ps.setLong(1, e.id());
                     ps.setTimestamp(2, Timestamp.from(at));
                     ps.setString(3, e.username());
@@ -122,7 +145,7 @@ public class AuditWriter {
                     }
                     out.add(new AuditEntry(e.id(), at, e.username(), e.role(), e.action(), e.endpoint(),
                             e.studentIds(), e.schoolId(), e.districtId(), e.clientAddr(), e.outcome(), e.detail(),
-                            prev, hash));
+                            prev, hash, KEYED));
                     prev = hash;
                 }
                 if (n > 1) {
@@ -146,31 +169,73 @@ public class AuditWriter {
      */
     public static String hash(AuditEntry e) {
         MessageDigest d = SHA256.get();
-        field(d, e.prevHash());
-        field(d, Long.toString(e.id()));
-        field(d, e.at().toString());
-        field(d, e.username());
-        field(d, e.role());
-        field(d, e.action());
-        field(d, e.endpoint());
-        field(d, e.studentIds());
-        field(d, e.schoolId());
-        field(d, e.districtId());
-        field(d, e.clientAddr());
-        field(d, e.outcome());
-        field(d, e.detail());
+        fields(d::update, d::update, e);
         return HexFormat.of().formatHex(d.digest());
+    }
+
+    /** Version 2: the same bytes as {@link #hash}, as HMAC-SHA256 under the audit key. */
+    public static String hmac(AuditEntry e, byte[] key) {
+        Mac mac = mac(key);
+        fields(mac::update, mac::update, e);
+        return HexFormat.of().formatHex(mac.doFinal());
+    }
+
+    /** A Mac per thread, initialised again only when the key changes (doFinal resets it for the next use). */
+    private static Mac mac(byte[] key) {
+        Object[] cached = MACS.get();
+        if (cached[0] != key) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                cached[0] = key;
+                cached[1] = mac;
+            } catch (java.security.GeneralSecurityException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return (Mac) cached[1];
+    }
+
+    private static final ThreadLocal<Object[]> MACS = ThreadLocal.withInitial(() -> new Object[2]);
+
+    /** The hash of a record by its own version. */
+    public static String hashOf(AuditEntry e, byte[] key) {
+        return e.hashVersion() == KEYED ? hmac(e, key) : hash(e);
+    }
+
+    private interface ByteSink {
+        void update(byte b);
+    }
+
+    private interface BytesSink {
+        void update(byte[] b);
+    }
+
+    private static void fields(ByteSink d, BytesSink db, AuditEntry e) {
+        field(d, db, e.prevHash());
+        field(d, db, Long.toString(e.id()));
+        field(d, db, e.at().toString());
+        field(d, db, e.username());
+        field(d, db, e.role());
+        field(d, db, e.action());
+        field(d, db, e.endpoint());
+        field(d, db, e.studentIds());
+        field(d, db, e.schoolId());
+        field(d, db, e.districtId());
+        field(d, db, e.clientAddr());
+        field(d, db, e.outcome());
+        field(d, db, e.detail());
     }
 
     private static final byte[] NULL = "\u2400".getBytes(StandardCharsets.UTF_8);
 
-    private static void field(MessageDigest d, String s) {
+    private static void field(ByteSink d, BytesSink db, String s) {
         int length = s == null ? 1 : s.length();
         for (char c : Integer.toString(length).toCharArray()) {
             d.update((byte) c);
         }
         d.update((byte) ':');
-        d.update(s == null ? NULL : s.getBytes(StandardCharsets.UTF_8));
+        db.update(s == null ? NULL : s.getBytes(StandardCharsets.UTF_8));
         d.update((byte) '|');
     }
 

@@ -1,0 +1,71 @@
+package kz.baga.service.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import kz.baga.service.db.EmbeddedDatabase;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit key and the checkpoint file, both outside the database. The key comes from {@code baga.audit.key}
+ * ({@code BAGA_AUDIT_KEY}); without one it is read from {@code audit.key} in {@code baga.audit.dir}, generated
+ * there (owner-only) when absent.
+ */
+@ApplicationScoped
+public class AuditSeal {
+
+    private static final Logger LOG = Logger.getLogger(AuditSeal.class);
+
+    @ConfigProperty(name = "baga.audit.key")
+    Optional<String> configuredKey;
+
+    @ConfigProperty(name = "baga.audit.dir", defaultValue = ".baga/audit")
+    String dir;
+
+    private byte[] key;
+    private Checkpoints checkpoints;
+
+    @PostConstruct
+    void init() {
+        Path folder = Paths.get(dir).toAbsolutePath();
+        String k = configuredKey.map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (k == null) {
+            Path file = folder.resolve("audit.key");
+            try {
+                if (!Files.exists(file)) {
+                    byte[] b = new byte[32];
+                    new SecureRandom().nextBytes(b);
+                    EmbeddedDatabase.writeSecret(file, HexFormat.of().formatHex(b));
+                    LOG.warn("no baga.audit.key configured: generated one in " + file
+                            + " (keep a copy: records chained with it can only be verified with it)");
+                }
+                k = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the audit key " + file, e);
+            }
+        }
+        if (k.length() < 32) {
+            throw new IllegalStateException("baga.audit.key must have at least 32 characters");
+        }
+        key = k.getBytes(StandardCharsets.UTF_8);
+        checkpoints = new Checkpoints(folder.resolve("checkpoints.log"), key);
+    }
+
+    public byte[] key() {
+        return key;
+    }
+
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+}
