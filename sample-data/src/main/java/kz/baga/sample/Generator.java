@@ -790,7 +790,7 @@ final class Generator {
         }
 
         /**
-         * The term mark of the event buffer (DOMAIN.md §2), in exact integer arithmetic. Every quantity is
+         * The term mark of the event buffer (the rules file's term weights), in exact integer arithmetic. Every quantity is
          * counted in half points, which leaves each percentage unchanged and keeps half-point scores integral.
          */
         private int mark() {
@@ -1010,7 +1010,7 @@ final class Generator {
     }
 
     /**
-     * DOMAIN.md §2: FO% 25 %, pooled SOR% 25 %, SOCH% 50 % (50/50 without a СОЧ); total rounded half-up to a
+     * The term-mark rule: FO% 25 %, pooled SOR% 25 %, SOCH% 50 % (50/50 without a СОЧ); total rounded half-up to a
      * whole percent; 0–39 → 2, 40–64 → 3, 65–84 → 4, 85–100 → 5.
      */
     static int termMark(long foSum, long foN, long sorSum, long sorMax, long soch, long sochMax) {
