@@ -378,7 +378,7 @@ class GenerateCommandTest {
     /**
      * The committed sample's Kundelik journal: works of terms 1-2 with score and maximum (some in half points,
      * written with a decimal comma), a few corrected later under the same code, and certified term marks that
-     * follow the final works by the term-mark rule (README, Rules) except a few.
+     * follow the final works by the term-mark rule (docs/pipeline.md, Rules) except a few.
      */
     @Test
     void kundelikJournalOfTermsOneAndTwo() throws IOException {
@@ -436,7 +436,7 @@ class GenerateCommandTest {
                 java.time.format.DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm:ss"));
     }
 
-    /** The term-mark rule (README, Rules) with BigDecimal, independent of the generator's integer arithmetic. */
+    /** The term-mark rule (docs/pipeline.md, Rules) with BigDecimal, independent of the generator's integer arithmetic. */
     static int referenceMark(long[] a) {
         BigDecimal hundred = BigDecimal.valueOf(100);
         BigDecimal fo = BigDecimal.valueOf(a[0]).multiply(hundred).divide(BigDecimal.valueOf(10 * a[1]), 20, RoundingMode.HALF_UP);
