@@ -85,9 +85,6 @@ public class ChildrenPages {
     public record Medal(String award, String status, String statusCode, String reasons) {
     }
 
-    @TemplateData
-    public record Option(String value, String label, boolean selected) {
-    }
 
     @TemplateData
     public record PupilView(String studentId, String name, String schoolName, String classLabel, String year,

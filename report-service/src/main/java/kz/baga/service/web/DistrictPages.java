@@ -58,9 +58,6 @@ public class DistrictPages {
     @Inject
     RenderCache cache;
 
-    @TemplateData
-    public record Option(String value, String label, boolean selected) {
-    }
 
     /** A sortable column: its link sorts by it (descending first, then flips). */
     @TemplateData
@@ -129,20 +126,13 @@ public class DistrictPages {
             columns.add(new Column(c[0], c[1], base + "&sort=" + c[0] + "&dir=" + nextDir,
                     current ? (desc ? "descending" : "ascending") : "none"));
         }
-        List<Option> terms = new ArrayList<>();
-        terms.add(new Option("0", Lang.t(l, "year.whole"), t == 0));
-        for (int i = 1; i <= 4; i++) {
-            terms.add(new Option(String.valueOf(i), Lang.t(l, "term.n", i), t == i));
-        }
+        List<Option> terms = Option.terms(l, t);
         List<Option> grades = new ArrayList<>();
         grades.add(new Option("0", Lang.t(l, "all"), gl == 0));
         for (int i = 2; i <= 11; i++) {
             grades.add(new Option(String.valueOf(i), String.valueOf(i), gl == i));
         }
-        List<Option> subjects = new ArrayList<>();
-        subjects.add(new Option("ALL", Lang.t(l, "all"), "ALL".equals(subj)));
-        snap.subjects().values().stream().filter(x -> !"PASS_FAIL".equals(x.assessment()))
-                .forEach(x -> subjects.add(new Option(x.code(), x.name(l), x.code().equals(subj))));
+        List<Option> subjects = Option.subjects(snap, l, subj);
         // a readable chart holds a few dozen schools: those first in the table's order (sort by quality, ascending,
         // to chart the schools that need help); hundreds of bars were unreadable and 2.5 MB of SVG
         List<Charts.Bar> bars = new ArrayList<>();

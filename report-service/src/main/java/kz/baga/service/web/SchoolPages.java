@@ -48,9 +48,6 @@ public class SchoolPages {
         return Response.seeOther(URI.create("/schools/" + id + "/medal-candidates")).build();
     }
 
-    @TemplateData
-    public record Option(String value, String label, boolean selected) {
-    }
 
     @TemplateData
     public record CandidateRow(String studentId, String name, String classLabel, Integer gradeLevel, String award,
@@ -217,16 +214,8 @@ public class SchoolPages {
         Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
         access.auditSchoolRead(s, "school.rankings.page", String.join(",", new TreeSet<>(r.rows().stream()
                 .map(Views.RankRow::studentId).toList())));
-        List<Option> terms = new ArrayList<>();
-        terms.add(new Option("0", Lang.t(l, "year.whole"), t == 0));
-        for (int i = 1; i <= 4; i++) {
-            terms.add(new Option(String.valueOf(i), Lang.t(l, "term.n", i), t == i));
-        }
-        List<Option> subjects = new ArrayList<>();
-        subjects.add(new Option("ALL", Lang.t(l, "all"), "ALL".equals(subj)));
-        s.snapshot().subjects().values().stream()
-                .filter(x -> !"PASS_FAIL".equals(x.assessment()))
-                .forEach(x -> subjects.add(new Option(x.code(), x.name(l), x.code().equals(subj))));
+        List<Option> terms = Option.terms(l, t);
+        List<Option> subjects = Option.subjects(s.snapshot(), l, subj);
         return Templates.ranking(ctx.page(PageText.t(l, "ranking") + " · " + label),
                 new RankingView(id, label, s.year(), terms, subjects, r));
     }
