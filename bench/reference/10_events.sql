@@ -1,8 +1,8 @@
--- Validation and de-duplication of grade events (DESIGN.md "Input: grade events"; reason codes as the pipeline
+-- Validation and de-duplication of grade events (docs/pipeline.md "Input layout", "Validation"; reason codes as the pipeline
 -- publishes them). Input: raw_events (one row per non-blank data line, canonical columns as text, built by the
 -- loader from events/*.csv and sources/*/manifest.json), schools, subjects, students (reference files as text).
 -- Output: rejected_events, grade_events (accepted, latest version of each (source, event_id)), merged_events.
--- Rules constants (DOMAIN.md / rules KZ-2025-2026): marked grades 2-11, FO 1-10 out of 10, certified marks 2-5
+-- Rules constants (docs/rules.md, rules KZ-2025-2026): marked grades 2-11, FO 1-10 out of 10, certified marks 2-5
 -- out of 5, academic year 1 September - 31 August.
 
 DROP TABLE IF EXISTS directory;
@@ -10,7 +10,7 @@ CREATE TABLE directory AS
 SELECT s.iin, i.student_id, s.school_id, s.class_label, try_int(s.grade_level) AS grade_level, s.academic_year
 FROM students s JOIN student_ids i ON i.iin = s.iin;
 
--- DOMAIN.md section 7, on the distinct IINs only.
+-- docs/rules.md §7, on the distinct IINs only.
 DROP TABLE IF EXISTS iin_check;
 CREATE TABLE iin_check AS
 WITH ids AS (SELECT DISTINCT iin FROM raw_events WHERE iin IS NOT NULL),

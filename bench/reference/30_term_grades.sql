@@ -1,4 +1,4 @@
--- Term marks, DOMAIN.md section 2, in exact integer arithmetic.
+-- Term marks, docs/rules.md §2, in exact integer arithmetic.
 --   FO%   = sum(FO) / (10 * count(FO)) * 100
 --   SOR%  = sum(SOR points) / sum(SOR maxima) * 100           (pooled)
 --   SOCH% = sum(SOCH points) / sum(SOCH maxima) * 100

@@ -1,4 +1,4 @@
--- Annual and final marks, DOMAIN.md section 3: the annual mark is the mean of the year's term marks (the marks
+-- Annual and final marks, docs/rules.md §3: the annual mark is the mean of the year's term marks (the marks
 -- that stand) rounded half-up, floor((2 * sum + n) / (2 * n)); an imported YEAR mark (previous platform) stands
 -- when present, the computed one beside; the exam mark (latest EXAM) is reported beside; final = annual.
 DROP TABLE IF EXISTS annual_grades;

@@ -1,4 +1,4 @@
--- Class rankings, DOMAIN.md section 5: per class, term (0 = year) and subject ('ALL' = across subjects), by
+-- Class rankings, docs/rules.md §5: per class, term (0 = year) and subject ('ALL' = across subjects), by
 -- average mark, ties broken by the average total percentage; standard competition ranking; percentile =
 -- 100 * (size - rank) / (size - 1), one decimal half-up (100 in a class of one).
 -- Term rows: term marks and term totals. Year rows: annual marks and the mean of the year's term totals.

@@ -1,4 +1,4 @@
--- School and district indicators, DOMAIN.md section 6, by academic year, term (0 = year, from annual marks),
+-- School and district indicators, docs/rules.md §6, by academic year, term (0 = year, from annual marks),
 -- grade level (0 = all) and subject ('ALL' = each pupil once, by their lowest mark in the period).
 --   success = (n5 + n4 + n3) / N * 100, quality = (n5 + n4) / N * 100,
 --   SOU = (100 n5 + 64 n4 + 36 n3 + 16 n2) / N, average = (5 n5 + 4 n4 + 3 n3 + 2 n2) / N,

@@ -1,4 +1,4 @@
--- Gaps (DESIGN.md) and medal statuses (DOMAIN.md section 4) for the pupils of the directory.
+-- Gaps (docs/rules.md §10) and medal statuses (docs/rules.md §4) for the pupils of the directory.
 --   HONOURS_9   grade 9:      annual (= final) marks of 5 in every subject of grades 5-9
 --   HONOURS_11  grades 10-11: annual (= final) marks of 5 in every subject of grades 10-11
 --   ALTYN_BELGI grades 10-11: the grade 5-9 condition, and every term and annual mark of grades 10-11 is 5

@@ -23,8 +23,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The independent SQL reference: loads an input folder (DESIGN.md "Input layout") into DuckDB or PostgreSQL and
- * runs {@code bench/reference/*.sql}, which recompute every mark from DOMAIN.md.
+ * The independent SQL reference: loads an input folder (docs/pipeline.md "Input layout") into DuckDB or PostgreSQL and
+ * runs {@code bench/reference/*.sql}, which recompute every mark from docs/rules.md.
  *
  * <p>Loading is the only engine-specific part: each event file is read as raw lines (so every row keeps its file
  * and line number for {@code rejected_events}), a non-UTF-8 source is transcoded to a temporary UTF-8 copy first

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One event source of an input folder as DESIGN.md describes it: the canonical {@code events/*.csv}, or a
+ * One event source of an input folder as docs/pipeline.md describes it: the canonical {@code events/*.csv}, or a
  * {@code sources/NAME/} folder whose {@code manifest.json} maps another system's columns onto the canonical ones
  * (columns, constants, value maps, charset, delimiter, date formats, decimal separator).
  */
@@ -25,7 +25,7 @@ public record SourceManifest(String name, String folder, List<Path> files, Chars
                              Map<String, String> columns, Map<String, String> constants,
                              Map<String, Map<String, String>> valueMaps) {
 
-    /** The canonical event columns, DESIGN.md's order. */
+    /** The canonical event columns, the order of docs/pipeline.md. */
     public static final List<String> CANONICAL = List.of("source", "event_id", "academic_year", "iin", "school_id",
             "class_label", "grade_level", "subject_code", "term", "kind", "score", "max_score", "event_date",
             "recorded_at");

@@ -6,7 +6,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * DESIGN.md's pseudonymous {@code student_id}: a keyed hash of the IIN. As published by the pipeline: the first 32
+ * The pseudonymous {@code student_id}: a keyed hash of the IIN. As published by the pipeline: the first 32
  * hex digits of HMAC-SHA256(key, IIN), the key from {@code BAGA_ID_KEY} or the public demo key. Written here with
  * the JDK's HMAC, independently of the pipeline's SQL construction.
  */

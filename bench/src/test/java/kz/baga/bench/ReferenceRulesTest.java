@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reference itself against DOMAIN.md's worked example and its threshold policies, on a hand-made input. */
+/** The reference itself against the worked example of docs/rules.md §2 and its threshold policies, on a hand-made input. */
 class ReferenceRulesTest {
 
     @TempDir
@@ -33,7 +33,7 @@ class ReferenceRulesTest {
         int[] id = {0};
         java.util.function.BiConsumer<String, String> add = (who, rest) ->
                 ev.add("t,e" + (++id[0]) + ",2025-2026," + who + ",S1,11А,11," + rest);
-        // DOMAIN.md example: FO 8x5 (80 %), SOR 12/15 + 9/15 (70 %), SOCH 18/25 (72 %) -> 73.5 -> 74 -> 4
+        // docs/rules.md §2 example: FO 8x5 (80 %), SOR 12/15 + 9/15 (70 %), SOCH 18/25 (72 %) -> 73.5 -> 74 -> 4
         for (int i = 0; i < 5; i++) {
             add.accept(iin, "MATH,1,FO,8,10,2025-10-0" + (i + 1) + ",2025-10-0" + (i + 1) + " 10:00:00");
         }
@@ -82,7 +82,7 @@ class ReferenceRulesTest {
         }
     }
 
-    /** An IIN with the given first 7 digits and serial whose check digit works (DOMAIN.md section 7). */
+    /** An IIN with the given first 7 digits and serial whose check digit works (docs/rules.md §7). */
     static String validIin(String first7, String serial) {
         String s = first7 + serial;
         int c = 0;
