@@ -11,16 +11,16 @@ import javax.management.ObjectName;
 /**
  * Installs the pipeline's HotSpot compiler directives ({@code jit-directives.json} beside this package's classes) in
  * the running JVM, before Spark starts: Spark's generated classes and the driver's query-planning code stay on the C1
- * compiler, so C2's time goes to the runtime's hot loops. The file says why; {@code bench/README.md} has the figures
- * (1 M events: 65.1 → 50.4 s; 10 M: 240.2 → 220.7 s on the 2-core bench machine).
+ * compiler, so C2's time goes to the runtime's hot loops. The file says why; {@code bench/README.md} has the
+ * measurements that keep it.
  *
  * <p>Installed through the JVM's {@code Compiler.directives_add} diagnostic command rather than the
  * {@code -XX:CompilerDirectivesFile} flag: the flag needs {@code -XX:+UnlockDiagnosticVMOptions}, prints a line on
  * standard output (which scripts read for the summary) and needs a file path in every launcher. A JVM without the
  * command (not HotSpot) just runs without the directives. {@code -Dbaga.jitDirectives=false} turns them off
- * ({@code BAGA_JIT=full} in {@code ./baga}).
+ * ({@code BAGA_JAVA_OPTS=-Dbaga.jitDirectives=false ./baga pipeline ...}).
  */
-final class JitDirectives {
+public final class JitDirectives {
 
     static final String RESOURCE = "/kz/baga/jobs/jit-directives.json";
 
@@ -28,7 +28,7 @@ final class JitDirectives {
     }
 
     /** @return the JVM's answer ("1 compiler directives added"), or why nothing was installed */
-    static String install() {
+    public static String install() {
         if (!Boolean.parseBoolean(System.getProperty("baga.jitDirectives", "true"))) {
             return "off (-Dbaga.jitDirectives=false)";
         }

@@ -63,7 +63,7 @@ public final class PipelineCommand {
 
     /**
      * @param env the environment the run reads ({@code BAGA_ID_KEY}, {@code BAGA_DEBUG}, a JDBC source's variables):
-     *            this JVM's, or a {@link PipelineClient}'s when a {@link PipelineServer} runs the command
+     *            this JVM's, or a pipeline client's when the pipeline server runs the command
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         boolean debug = env.get(DEBUG_ENV) != null;

@@ -1,4 +1,4 @@
-package kz.baga.jobs.cli;
+package kz.baga.jobs.server;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -30,24 +30,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import kz.baga.jobs.cli.JitDirectives;
+import kz.baga.jobs.cli.PipelineCommand;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * A long-lived JVM that runs {@code ./baga pipeline} commands, one at a time, for {@link PipelineClient}s on a
  * Unix domain socket.
  *
- * <p>Why: a pipeline run in a new JVM spends about half its CPU warming the JVM up rather than on the data. On the
- * 2-core bench machine a 1 M-event run took 117 CPU s, 58 s of them in the JIT compilers, with the driver interpreting
- * Spark's planner until it is compiled. The second run in the same JVM took 68 CPU s (bench/README.md). A district
- * that re-runs the pipeline whenever a diary export lands pays the warm-up once, at the server's start. Each run
- * still gets a Spark session of its own (created and stopped as in a plain run), so runs share only the JVM's
- * compiled code and Spark's cache of generated classes.
+ * <p>Why: a pipeline run in a new JVM spends much of its CPU warming the JVM up (class loading, the JIT compiling
+ * Spark's planner and generated code) rather than on the data. A district that re-runs the pipeline whenever a
+ * diary export lands pays that once, at the server's start. Each run still gets a Spark session of its own
+ * (created and stopped as in a plain run), so runs share only the JVM's compiled code and Spark's cache of
+ * generated classes.
  *
  * <p>The socket lives in a folder only its owner can open (0700), so only that user can submit runs, which then run
  * with the server's file permissions. A client that goes away mid-run (Ctrl-C) stops that run's Spark session: the
  * run fails and nothing is committed. {@code stop} ends a run in progress the same way, then the server.
  *
- * <pre>java … kz.baga.jobs.cli.PipelineServer --socket PATH [--warm-up INPUT_DIR]</pre>
+ * <pre>java … kz.baga.jobs.server.PipelineServer --socket PATH [--warm-up INPUT_DIR]</pre>
  */
 public final class PipelineServer {
 

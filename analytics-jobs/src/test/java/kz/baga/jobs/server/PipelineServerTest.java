@@ -1,4 +1,4 @@
-package kz.baga.jobs.cli;
+package kz.baga.jobs.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +40,7 @@ class PipelineServerTest {
     @BeforeAll
     static void startServer() throws Exception {
         socket = tmp.resolve("server/socket");
-        List<String> cmd = ForkedJvm.command("1g", "kz.baga.jobs.cli.PipelineServer");
+        List<String> cmd = ForkedJvm.command("1g", "kz.baga.jobs.server.PipelineServer");
         cmd.addAll(List.of("--socket", socket.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("server.log").toFile());

@@ -1,4 +1,4 @@
-package kz.baga.jobs.cli;
+package kz.baga.jobs.server;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * folder and environment over the server's socket, prints what the run prints, and exits with the run's status.
  * It loads no Spark class, so it starts in a fraction of a second.
  *
- * <pre>java -cp analytics-jobs.jar kz.baga.jobs.cli.PipelineClient --socket PATH run|status|stop [ARGS...]</pre>
+ * <pre>java -cp analytics-jobs.jar kz.baga.jobs.server.PipelineClient --socket PATH run|status|stop [ARGS...]</pre>
  *
  * Exit status: the command's own, or {@value ServerProtocol#NO_SERVER} when no server answers on the socket (the
  * launcher then runs the pipeline in a JVM of its own).

@@ -1,4 +1,4 @@
-package kz.baga.jobs.cli;
+package kz.baga.jobs.server;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
