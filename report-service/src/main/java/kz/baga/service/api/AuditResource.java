@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.security.Roles;
 
 /** The audit log for auditors: records of a period (JSON or CSV) and a verification of the hash chain. */
@@ -45,7 +46,7 @@ public class AuditResource {
         Instant t = to == null || to.isBlank() ? Instant.now().plus(1, ChronoUnit.SECONDS) : instant(to, "to", true);
         Instant f = from == null || from.isBlank() ? t.minus(30, ChronoUnit.DAYS) : instant(from, "from", false);
         if (!f.isBefore(t)) {
-            throw ProblemException.badParameter("from", "from must be before to");
+            throw new BadParameterException("from", "from must be before to");
         }
         Integer l = Params.integer(limit, "limit", 1, 100_000);
         int n = l == null ? 10_000 : l;
@@ -82,7 +83,7 @@ public class AuditResource {
             }
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw ProblemException.badParameter(name, name + " must be a date (2026-01-31) or an instant "
+            throw new BadParameterException(name, name + " must be a date (2026-01-31) or an instant "
                     + "(2026-01-31T10:00:00Z), got '" + v + "'");
         }
     }

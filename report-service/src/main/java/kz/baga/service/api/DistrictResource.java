@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
@@ -205,7 +206,7 @@ public class DistrictResource {
         return switch (async.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> Boolean.TRUE;
             case "false", "0", "no" -> Boolean.FALSE;
-            default -> throw ProblemException.badParameter("async", "async must be true or false (got '" + async + "')");
+            default -> throw new BadParameterException("async", "async must be true or false (got '" + async + "')");
         };
     }
 

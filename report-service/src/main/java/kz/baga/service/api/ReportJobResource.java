@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import kz.baga.service.error.AccessDeniedException;
 import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Roles;
@@ -166,7 +167,7 @@ public class ReportJobResource {
         if (!mine && !sameDistrict) {
             access.auditDistrict(a, action, job.districtId(), false, "job " + jobId + " of " + job.requestedBy()
                     + " is not visible to this account");
-            throw ProblemException.forbidden("report job " + jobId + " belongs to another account");
+            throw new AccessDeniedException("report job " + jobId + " belongs to another account");
         }
         return job;
     }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
@@ -112,7 +113,7 @@ public class SchoolResource {
         int t = Params.term(term, 0);
         String subj = Params.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
-            throw ProblemException.notFound("school " + id + " has no class " + label + " (classes: "
+            throw new NotFoundException("school " + id + " has no class " + label + " (classes: "
                     + s.school().classLabels() + ")");
         }
         Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);

@@ -16,9 +16,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import kz.baga.service.api.Access;
 import kz.baga.service.api.AuditResource;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.security.Roles;
 
 /** The audit log for auditors: search by user, pupil and dates; the chain's verification on request. */
@@ -52,7 +52,7 @@ public class AuditPage {
         Instant t = blank(to) ? Instant.now().plus(1, ChronoUnit.SECONDS) : AuditResource.instant(to, "to", true);
         Instant f = blank(from) ? t.minus(30, ChronoUnit.DAYS) : AuditResource.instant(from, "from", false);
         if (!f.isBefore(t)) {
-            throw ProblemException.badParameter("from", "from must be before to");
+            throw new BadParameterException("from", "from must be before to");
         }
         String u = blank(user) ? null : user.trim();
         String p = blank(pupil) ? null : pupil.trim();

@@ -22,9 +22,10 @@ import jakarta.ws.rs.core.Response;
 import kz.baga.service.api.Access;
 import kz.baga.service.api.DistrictResource;
 import kz.baga.service.api.Params;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.api.ReportJobResource;
 import kz.baga.service.api.Views;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
@@ -93,7 +94,7 @@ public class DistrictPages {
         String subj = Params.subject(subject, snap, true, "ALL");
         String by = sort == null || sort.isBlank() ? "school" : sort;
         if (!SORTS.contains(by)) {
-            throw ProblemException.badParameter("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");
+            throw new BadParameterException("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");
         }
         boolean desc = dir == null || dir.isBlank() ? !by.equals("school") : dir.equals("desc");
         Views.Indicators now = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, gl)),
@@ -197,7 +198,7 @@ public class DistrictPages {
         String l = ctx.lang();
         ReportJobResource.JobView j = (ReportJobResource.JobView) jobsApi.get(jobId).getEntity();
         if (!id.equals(j.districtId())) {
-            throw ProblemException.notFound("district " + id + " has no report job " + jobId);
+            throw new NotFoundException("district " + id + " has no report job " + jobId);
         }
         boolean pending = "QUEUED".equals(j.status()) || "RUNNING".equals(j.status());
         JobPage v = new JobPage(id, jobId, j.status(), PageText.t(l, "job.status." + j.status()), pending,

@@ -19,8 +19,9 @@ import jakarta.ws.rs.core.Response;
 import kz.baga.service.api.Access;
 import kz.baga.service.api.Csv;
 import kz.baga.service.api.Params;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.api.Views;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.warehouse.Snapshot;
@@ -91,7 +92,7 @@ public class SchoolPages {
             return null;
         }
         if (!allowed.contains(v)) {
-            throw ProblemException.badParameter(name, name + " must be one of " + allowed + " (got '" + v + "')");
+            throw new BadParameterException(name, name + " must be one of " + allowed + " (got '" + v + "')");
         }
         return v;
     }
@@ -107,7 +108,7 @@ public class SchoolPages {
         all.forEach(c -> classes.add(c.classLabel()));
         String c = cls == null || cls.isBlank() ? null : cls;
         if (c != null && !classes.contains(c)) {
-            throw ProblemException.badParameter("class", "no candidates' class " + c + " (classes: " + classes + ")");
+            throw new BadParameterException("class", "no candidates' class " + c + " (classes: " + classes + ")");
         }
         Filter f = new Filter(choice(award, AWARDS, "award"), choice(status, STATUSES, "status"), c);
         List<Views.Candidate> rows = all.stream().filter(f::matches).toList();
@@ -209,7 +210,7 @@ public class SchoolPages {
         int t = Params.term(term, 0);
         String subj = Params.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
-            throw ProblemException.notFound("school " + id + " has no class " + label);
+            throw new NotFoundException("school " + id + " has no class " + label);
         }
         Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
         access.auditSchoolRead(s, "school.rankings.page", String.join(",", new TreeSet<>(r.rows().stream()
