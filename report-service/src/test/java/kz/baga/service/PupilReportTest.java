@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.SchoolModel;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
@@ -40,7 +40,7 @@ class PupilReportTest {
     Charts charts;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     SnapshotRegistry snapshots;
@@ -128,13 +128,13 @@ class PupilReportTest {
     private LocalDate switchDate;
 
     /** The pupil's real points with a platform switch laid over them (Kundelik before it, BilimClass after). */
-    private List<Views.Point> switched(List<Views.Point> points, boolean mixedMonth) {
-        List<Views.Point> out = new ArrayList<>();
-        for (Views.Point p : points) {
+    private List<ViewBuilder.Point> switched(List<ViewBuilder.Point> points, boolean mixedMonth) {
+        List<ViewBuilder.Point> out = new ArrayList<>();
+        for (ViewBuilder.Point p : points) {
             List<String> src = p.periodStart().isBefore(switchDate) ? List.of("kundelik")
                     : mixedMonth && p.periodStart().getMonth() == switchDate.getMonth()
                     ? List.of("bilimclass", "kundelik") : List.of("bilimclass");
-            out.add(new Views.Point(p.periodStart(), p.avgPct(), p.classAvgPct(), p.events(), src));
+            out.add(new ViewBuilder.Point(p.periodStart(), p.avgPct(), p.classAvgPct(), p.events(), src));
         }
         return out;
     }
@@ -146,7 +146,7 @@ class PupilReportTest {
         String id = Fixture.premiumChild();
         SchoolModel.Student st = school.student(id);
         String year = st.academicYear();
-        List<Views.Point> overall = views.dynamics(school, id, year, "ALL");
+        List<ViewBuilder.Point> overall = views.dynamics(school, id, year, "ALL");
         // the sample: Kundelik's journal up to December, BilimClass from January
         assertThat(overall).allSatisfy(p -> assertThat(p.sources()).containsExactly(
                 p.periodStart().isBefore(LocalDate.of(2026, 1, 1)) ? "kundelik" : "bilimclass"));
@@ -160,7 +160,7 @@ class PupilReportTest {
         assertThat(cut).isNotNull();
         assertThat(cut.from()).containsExactly("kundelik");
         assertThat(cut.to()).containsExactly("bilimclass");
-        assertThat(cut.start()).isEqualTo(cut.end()).isEqualTo(overall.stream().map(Views.Point::periodStart)
+        assertThat(cut.start()).isEqualTo(cut.end()).isEqualTo(overall.stream().map(ViewBuilder.Point::periodStart)
                 .filter(d -> !d.isBefore(switchDate)).findFirst().orElseThrow());
         Charts.SourceSwitch band = Charts.sourceSwitch(switched(overall, true));
         assertThat(band.end()).isAfter(band.start());
@@ -174,11 +174,12 @@ class PupilReportTest {
             preview("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
                     lang), 800, 400));
 
-            Views.Analytics a = views.analytics(snap, school, st, id, year, lang);
-            List<Views.SubjectDynamics> subjects = a.dynamics().stream()
-                    .map(sd -> new Views.SubjectDynamics(sd.subjectCode(), sd.subjectName(), switched(sd.points(), true)))
+            ViewBuilder.Analytics a = views.analytics(snap, school, st, id, year, lang);
+            List<ViewBuilder.SubjectDynamics> subjects = a.dynamics().stream()
+                    .map(sd -> new ViewBuilder.SubjectDynamics(sd.subjectCode(), sd.subjectName(),
+                            switched(sd.points(), true)))
                     .toList();
-            Views.Analytics withSwitch = new Views.Analytics(a.studentId(), a.classLabel(), a.academicYear(),
+            ViewBuilder.Analytics withSwitch = new ViewBuilder.Analytics(a.studentId(), a.classLabel(), a.academicYear(),
                     a.snapshotId(), a.rulesVersion(), a.places(), subjects, a.medals());
             byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, lang, "school",
                     views.grades(snap, school, st, id, year, lang), withSwitch, 3, switched(overall, true)));

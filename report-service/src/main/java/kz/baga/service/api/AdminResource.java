@@ -20,6 +20,7 @@ import kz.baga.service.error.NotFoundException;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 
 /** Accounts, parent links and subscriptions (admin only). */
 @Path("/api/v1/admin")
@@ -93,7 +94,7 @@ public class AdminResource {
         }
         accounts.link(a.id(), link.studentId());
         access.auditAdmin("admin.parent.link", link.studentId(), "parent " + username);
-        return Response.status(201).entity(Views.map("username", username, "studentId", link.studentId())).build();
+        return Response.status(201).entity(ViewBuilder.map("username", username, "studentId", link.studentId())).build();
     }
 
     /** Unlinks a pupil from a parent; the parent's next request for that pupil is refused (403). */
@@ -119,7 +120,7 @@ public class AdminResource {
         }
         accounts.subscribe(a.id(), s.premiumUntil());
         access.auditAdmin("admin.subscription", null, "parent " + username + " premium until " + s.premiumUntil());
-        return Response.ok(Views.map("username", username, "premiumUntil", s.premiumUntil())).build();
+        return Response.ok(ViewBuilder.map("username", username, "premiumUntil", s.premiumUntil())).build();
     }
 
     /** The parent account {@code username}: 404 when there is none, 400 when it is not a parent's. */

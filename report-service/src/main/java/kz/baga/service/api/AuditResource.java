@@ -23,6 +23,7 @@ import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 
 /** The audit log for auditors: records of a period (JSON or CSV) and a verification of the hash chain. */
 @Path("/api/v1/audit")
@@ -62,7 +63,7 @@ public class AuditResource {
                     "school_id", "district_id", "client_addr", "outcome", "detail", "prev_hash", "hash"), rows),
                     "text/csv; charset=UTF-8").build();
         }
-        return Response.ok(Views.map("from", f, "to", t, "count", entries.size(), "records", entries),
+        return Response.ok(ViewBuilder.map("from", f, "to", t, "count", entries.size(), "records", entries),
                 MediaType.APPLICATION_JSON).build();
     }
 

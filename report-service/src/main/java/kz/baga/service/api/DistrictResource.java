@@ -27,6 +27,7 @@ import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,7 +48,7 @@ public class DistrictResource {
     Access access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -84,7 +85,7 @@ public class DistrictResource {
         Snapshot snap = s.snapshot();
         // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
         byte[] json = cache.get(snap, "district.indicators.json", () -> {
-            Views.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
+            ViewBuilder.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
                     s.year(), t, subj, g, l);
             return views.json(ind);
         }, id, s.year(), t, subj, g, l);
@@ -104,10 +105,10 @@ public class DistrictResource {
         int h = StudentResource.size(height, 450, "height");
         Access.DistrictScope s = access.district(id, year);
         byte[] png = cache.get(s.snapshot(), "district.quality.png", () -> {
-            Views.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
+            ViewBuilder.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
                     "ALL", 0)), s.year(), t, "ALL", 0, l);
             List<Charts.Bar> bars = new ArrayList<>();
-            for (Views.IndicatorRow r : ind.schools()) {
+            for (ViewBuilder.IndicatorRow r : ind.schools()) {
                 bars.add(new Charts.Bar(r.schoolId(), r.qualityRate(), r.successRate()));
             }
             return charts.png(charts.quality(bars, Lang.t(l, "quality.chart") + " · " + s.year(), l), w, h);
@@ -170,7 +171,7 @@ public class DistrictResource {
         params.put("term", t);
         params.put("lang", l);
         params.put("schools", schools);
-        Views v = views;
+        ViewBuilder v = views;
         Pdfs p = pdfs;
         RenderCache rc = cache;
         // runs on a job worker, outside the request: a static method, because this resource's own methods are
@@ -190,10 +191,10 @@ public class DistrictResource {
     }
 
     /** The district report itself: the same bytes inline and in a job (everything taken from one snapshot). */
-    static byte[] districtPdf(Views views, Pdfs pdfs, Snapshot snap, DistrictModel model, DistrictModel before,
+    static byte[] districtPdf(ViewBuilder views, Pdfs pdfs, Snapshot snap, DistrictModel model, DistrictModel before,
                               String id, String year, int t, String l) {
-        Views.Indicators current = views.indicators(snap, model, year, t, null, null, l);
-        Views.Indicators previous = t >= 2 ? views.indicators(snap, before, year, t - 1, null, null, l) : null;
+        ViewBuilder.Indicators current = views.indicators(snap, model, year, t, null, null, l);
+        ViewBuilder.Indicators previous = t >= 2 ? views.indicators(snap, before, year, t - 1, null, null, l) : null;
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
         return pdfs.districtReport(new Pdfs.DistrictReport(snap, l, districtName, year, t, current, previous));

@@ -21,6 +21,7 @@ import kz.baga.service.error.AccessDeniedException;
 import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -80,7 +81,7 @@ public class ReportJobResource {
     public Map<String, Object> list() {
         Account a = access.account();
         List<JobView> out = jobs.visibleTo(a, 50).stream().map(j -> view(j, uriInfo)).toList();
-        return Views.map("jobs", out);
+        return ViewBuilder.map("jobs", out);
     }
 
     @GET

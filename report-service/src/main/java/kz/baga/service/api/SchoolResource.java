@@ -18,6 +18,7 @@ import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 
 /** A school's lists of pupils: medal candidates, class rankings, reconciliation findings (school staff only). */
@@ -29,7 +30,7 @@ public class SchoolResource {
     Access access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Pdfs pdfs;
@@ -51,7 +52,7 @@ public class SchoolResource {
         access.auditSchoolRead(s, "school.medal-candidates", cand.studentIds());
         if (Csv.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();
-            for (Views.Candidate c : cand.list()) {
+            for (ViewBuilder.Candidate c : cand.list()) {
                 rows.add(List.of(c.studentId(), nz(c.name()), nz(c.classLabel()), c.gradeLevel(), c.award(), c.status(),
                         nz(c.reasons())));
             }
@@ -70,15 +71,15 @@ public class SchoolResource {
      */
     private Candidates candidates(Access.SchoolScope s, String id, String lang) {
         return cache.get(s.snapshot(), "school.medal-candidates", () -> {
-            List<Views.Candidate> list = views.medalCandidates(s.snapshot(), s.school(), s.year(), lang);
-            return new Candidates(list, ids(list.stream().map(Views.Candidate::studentId).toList()),
-                    views.json(Views.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
+            List<ViewBuilder.Candidate> list = views.medalCandidates(s.snapshot(), s.school(), s.year(), lang);
+            return new Candidates(list, ids(list.stream().map(ViewBuilder.Candidate::studentId).toList()),
+                    views.json(ViewBuilder.map("schoolId", id, "academicYear", s.year(), "snapshotId", s.snapshot().id(),
                             "candidates", list)));
         }, id, s.year(), lang);
     }
 
     /** A school's medal candidates of one year as cached: the list (CSV), the pupils it names (audit), its JSON. */
-    record Candidates(List<Views.Candidate> list, String studentIds, byte[] json) implements RenderCache.Sized {
+    record Candidates(List<ViewBuilder.Candidate> list, String studentIds, byte[] json) implements RenderCache.Sized {
         @Override
         public long bytes() {
             return 2L * json.length + studentIds.length(); // the list holds about what its JSON does
@@ -93,7 +94,7 @@ public class SchoolResource {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
         Candidates cand = candidates(s, id, l);
-        List<Views.Candidate> list = cand.list();
+        List<ViewBuilder.Candidate> list = cand.list();
         access.auditSchoolRead(s, "school.medal-candidates.pdf", cand.studentIds());
         Snapshot.School school = s.snapshot().schools().get(id);
         // audited above, before the cache is asked
@@ -116,8 +117,8 @@ public class SchoolResource {
             throw new NotFoundException("school " + id + " has no class " + label + " (classes: "
                     + s.school().classLabels() + ")");
         }
-        Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
-        access.auditSchoolRead(s, "school.rankings", ids(r.rows().stream().map(Views.RankRow::studentId).toList()));
+        ViewBuilder.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
+        access.auditSchoolRead(s, "school.rankings", ids(r.rows().stream().map(ViewBuilder.RankRow::studentId).toList()));
         return Response.ok(r, MediaType.APPLICATION_JSON).header(StudentResource.SNAPSHOT_HEADER, s.snapshot().id())
                 .build();
     }
@@ -129,7 +130,7 @@ public class SchoolResource {
                                    @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Access.SchoolScope s = access.school(id, "school.reconciliation", year);
-        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
+        ViewBuilder.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         List<String> who = new ArrayList<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));
         r.gaps().forEach(f -> who.add(f.studentId()));

@@ -23,12 +23,12 @@ import kz.baga.service.api.Access;
 import kz.baga.service.api.DistrictResource;
 import kz.baga.service.api.Params;
 import kz.baga.service.api.ReportJobResource;
-import kz.baga.service.api.Views;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 
@@ -45,7 +45,7 @@ public class DistrictPages {
     Access access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -66,13 +66,13 @@ public class DistrictPages {
     }
 
     @TemplateData
-    public record SchoolRow(String schoolId, String schoolName, Views.IndicatorRow cell, BigDecimal qualityChange) {
+    public record SchoolRow(String schoolId, String schoolName, ViewBuilder.IndicatorRow cell, BigDecimal qualityChange) {
     }
 
     @TemplateData
     public record DistrictView(String districtId, String districtName, String year, int term, List<Option> terms,
                                List<Option> grades, List<Option> subjects, List<Column> columns,
-                               Views.IndicatorRow total, List<SchoolRow> schools, boolean hasChange, String chartSvg,
+                               ViewBuilder.IndicatorRow total, List<SchoolRow> schools, boolean hasChange, String chartSvg,
                                boolean chartCut, int chartSchools, String pdfHref) {
     }
 
@@ -97,17 +97,17 @@ public class DistrictPages {
             throw new BadParameterException("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");
         }
         boolean desc = dir == null || dir.isBlank() ? !by.equals("school") : dir.equals("desc");
-        Views.Indicators now = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, gl)),
+        ViewBuilder.Indicators now = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, gl)),
                 s.year(), t, subj, gl, l);
         Map<String, BigDecimal> before = new HashMap<>();
         boolean hasChange = t >= 2;
         if (hasChange) {
-            Views.Indicators prev = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t - 1, subj,
+            ViewBuilder.Indicators prev = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t - 1, subj,
                     gl)), s.year(), t - 1, subj, gl, l);
             prev.schools().forEach(r -> before.put(r.schoolId(), r.qualityRate()));
         }
         List<SchoolRow> rows = new ArrayList<>();
-        for (Views.IndicatorRow r : now.schools()) {
+        for (ViewBuilder.IndicatorRow r : now.schools()) {
             BigDecimal b = before.get(r.schoolId());
             rows.add(new SchoolRow(r.schoolId(), r.schoolName(), r, b == null || r.qualityRate() == null ? null
                     : r.qualityRate().subtract(b)));
