@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
 import kz.baga.service.security.Roles;
@@ -30,7 +31,7 @@ import kz.baga.service.view.ViewBuilder;
 public class AdminResource {
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     Accounts accounts;

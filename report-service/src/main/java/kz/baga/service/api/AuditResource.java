@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
 import kz.baga.service.error.BadParameterException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 import kz.baga.service.view.ViewBuilder;
 
@@ -34,7 +35,7 @@ public class AuditResource {
     AuditLog audit;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Context
     HttpHeaders headers;

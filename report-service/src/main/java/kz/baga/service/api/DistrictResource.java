@@ -27,6 +27,7 @@ import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
@@ -45,7 +46,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DistrictResource {
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     ViewBuilder views;
@@ -80,7 +81,7 @@ public class DistrictResource {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Integer t = Params.term(term, null);
         Integer g = Params.grade(grade);
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         String subj = subject == null || subject.isBlank() ? null : Params.subject(subject, s.snapshot(), true, null);
         Snapshot snap = s.snapshot();
         // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
@@ -103,7 +104,7 @@ public class DistrictResource {
         int t = Params.term(term, 0);
         int w = StudentResource.size(width, 900, "width");
         int h = StudentResource.size(height, 450, "height");
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         byte[] png = cache.get(s.snapshot(), "district.quality.png", () -> {
             ViewBuilder.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
                     "ALL", 0)), s.year(), t, "ALL", 0, l);
@@ -145,7 +146,7 @@ public class DistrictResource {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         int t = Params.term(term, 0);
         Boolean forced = asyncParam(async);
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
         String y = s.year();
         // the report's cells: its term and the term before (for the change in quality)

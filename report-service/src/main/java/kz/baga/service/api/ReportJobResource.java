@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import kz.baga.service.error.AccessDeniedException;
 import kz.baga.service.jobs.ReportJobs;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Roles;
 import kz.baga.service.view.ViewBuilder;
@@ -49,7 +50,7 @@ public class ReportJobResource {
     ReportJobs jobs;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Context
     HttpHeaders headers;

@@ -18,6 +18,7 @@ import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 
@@ -27,7 +28,7 @@ import kz.baga.service.warehouse.Snapshot;
 public class SchoolResource {
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     ViewBuilder views;
@@ -47,7 +48,7 @@ public class SchoolResource {
     public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year,
                                     @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Access.SchoolScope s = access.school(id, "school.medal-candidates", year);
+        AccessRules.SchoolScope s = access.school(id, "school.medal-candidates", year);
         Candidates cand = candidates(s, id, l);
         access.auditSchoolRead(s, "school.medal-candidates", cand.studentIds());
         if (Csv.wanted(headers)) {
@@ -69,7 +70,7 @@ public class SchoolResource {
      * The school's candidates of the scope's year, per snapshot: the list, the pupils it names and its JSON. The
      * caller writes the audit record (naming those pupils) on every request before anything is sent.
      */
-    private Candidates candidates(Access.SchoolScope s, String id, String lang) {
+    private Candidates candidates(AccessRules.SchoolScope s, String id, String lang) {
         return cache.get(s.snapshot(), "school.medal-candidates", () -> {
             List<ViewBuilder.Candidate> list = views.medalCandidates(s.snapshot(), s.school(), s.year(), lang);
             return new Candidates(list, ids(list.stream().map(ViewBuilder.Candidate::studentId).toList()),
@@ -92,7 +93,7 @@ public class SchoolResource {
     public Response medalCandidatesPdf(@PathParam("id") String id, @QueryParam("year") String year,
                                        @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Access.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
+        AccessRules.SchoolScope s = access.school(id, "school.medal-candidates.pdf", year);
         Candidates cand = candidates(s, id, l);
         List<ViewBuilder.Candidate> list = cand.list();
         access.auditSchoolRead(s, "school.medal-candidates.pdf", cand.studentIds());
@@ -110,7 +111,7 @@ public class SchoolResource {
     public Response rankings(@PathParam("id") String id, @PathParam("label") String label,
                              @QueryParam("year") String year, @QueryParam("term") String term,
                              @QueryParam("subject") String subject) {
-        Access.SchoolScope s = access.school(id, "school.rankings", year);
+        AccessRules.SchoolScope s = access.school(id, "school.rankings", year);
         int t = Params.term(term, 0);
         String subj = Params.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
@@ -129,7 +130,7 @@ public class SchoolResource {
     public Response reconciliation(@PathParam("id") String id, @QueryParam("year") String year,
                                    @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Access.SchoolScope s = access.school(id, "school.reconciliation", year);
+        AccessRules.SchoolScope s = access.school(id, "school.reconciliation", year);
         ViewBuilder.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         List<String> who = new ArrayList<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));

@@ -18,12 +18,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.AdminResource;
 import kz.baga.service.api.ProblemException;
 import kz.baga.service.api.ProblemMapper;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.ServiceException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
 import kz.baga.service.security.Roles;
@@ -38,7 +38,7 @@ public class AdminPage {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     Accounts accounts;

@@ -14,11 +14,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.AuditResource;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
 import kz.baga.service.error.BadParameterException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 
 /** The audit log for auditors: search by user, pupil and dates; the chain's verification on request. */
@@ -33,7 +33,7 @@ public class AuditPage {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     AuditLog audit;

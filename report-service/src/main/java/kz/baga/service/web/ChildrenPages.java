@@ -17,13 +17,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.MeResource;
 import kz.baga.service.api.Params;
 import kz.baga.service.api.StudentResource;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
@@ -39,7 +39,7 @@ public class ChildrenPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     MeResource me;
@@ -100,7 +100,7 @@ public class ChildrenPages {
                                   @QueryParam("subject") String subject) {
         String l = ctx.lang();
         // access checked and the pupil read recorded before anything is built, as for the API
-        Access.PupilScope s = access.pupil(studentId, "student.page", false, year);
+        AccessRules.PupilScope s = access.pupil(studentId, "student.page", false, year);
         Snapshot snap = s.snapshot();
         ViewBuilder.Grades grades = views.grades(snap, s.school(), s.student(), studentId, s.year(), l);
         Snapshot.School school = snap.schools().get(s.school().schoolId());

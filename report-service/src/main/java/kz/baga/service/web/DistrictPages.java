@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.DistrictResource;
 import kz.baga.service.api.Params;
 import kz.baga.service.api.ReportJobResource;
@@ -28,6 +27,7 @@ import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
@@ -42,7 +42,7 @@ public class DistrictPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     ViewBuilder views;
@@ -89,7 +89,7 @@ public class DistrictPages {
         int t = Params.term(term, 0);
         Integer g = Params.grade(grade);
         int gl = g == null ? 0 : g;
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
         String subj = Params.subject(subject, snap, true, "ALL");
         String by = sort == null || sort.isBlank() ? "school" : sort;

@@ -16,13 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.Csv;
 import kz.baga.service.api.Params;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 
@@ -36,7 +36,7 @@ public class SchoolPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     ViewBuilder views;
@@ -97,12 +97,12 @@ public class SchoolPages {
         return v;
     }
 
-    private record Selected(Access.SchoolScope scope, Filter filter, List<ViewBuilder.Candidate> all,
+    private record Selected(AccessRules.SchoolScope scope, Filter filter, List<ViewBuilder.Candidate> all,
                             List<ViewBuilder.Candidate> rows) {
     }
 
     private Selected select(String id, String action, String year, String award, String status, String cls) {
-        Access.SchoolScope s = access.school(id, action, year);
+        AccessRules.SchoolScope s = access.school(id, action, year);
         List<ViewBuilder.Candidate> all = views.medalCandidates(s.snapshot(), s.school(), s.year(), ctx.lang());
         TreeSet<String> classes = new TreeSet<>();
         all.forEach(c -> classes.add(c.classLabel()));
@@ -189,7 +189,7 @@ public class SchoolPages {
     @Path("/classes")
     public TemplateInstance classes(@PathParam("id") String id, @QueryParam("year") String year) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.classes.page", year);
+        AccessRules.SchoolScope s = access.school(id, "school.classes.page", year);
         Snapshot.School school = s.snapshot().schools().get(id);
         return Templates.classes(ctx.page(PageText.t(l, "classes")), new ClassesView(id, school == null ? id
                 : school.name(l), s.year(), List.copyOf(s.school().classLabels())));
@@ -206,7 +206,7 @@ public class SchoolPages {
                                     @QueryParam("year") String year, @QueryParam("term") String term,
                                     @QueryParam("subject") String subject) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.rankings.page", year);
+        AccessRules.SchoolScope s = access.school(id, "school.rankings.page", year);
         int t = Params.term(term, 0);
         String subj = Params.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
@@ -245,7 +245,7 @@ public class SchoolPages {
     @Path("/reconciliation")
     public TemplateInstance reconciliation(@PathParam("id") String id, @QueryParam("year") String year) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.reconciliation.page", year);
+        AccessRules.SchoolScope s = access.school(id, "school.reconciliation.page", year);
         ViewBuilder.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         TreeSet<String> who = new TreeSet<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));

@@ -1,4 +1,4 @@
-package kz.baga.service.api;
+package kz.baga.service.security;
 
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -9,10 +9,6 @@ import kz.baga.service.audit.AuditLog;
 import kz.baga.service.error.AccessDeniedException;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
-import kz.baga.service.security.Account;
-import kz.baga.service.security.Accounts;
-import kz.baga.service.security.Roles;
-import kz.baga.service.security.SubscriptionRequiredException;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.ReadModels;
 import kz.baga.service.warehouse.SchoolModel;
@@ -25,7 +21,7 @@ import kz.baga.service.warehouse.SnapshotRegistry;
  * serve pupil data without a record.
  */
 @ApplicationScoped
-public class Access {
+public class AccessRules {
 
     private static final Pattern YEAR = Pattern.compile("\\d{4}-\\d{4}");
     private static final Pattern STUDENT_ID = Pattern.compile("[0-9a-f]{8,64}");
