@@ -11,7 +11,7 @@ import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import kz.baga.service.api.Csv;
+import kz.baga.service.render.CsvWriter;
 import org.junit.jupiter.api.Test;
 
 /** Headers on every answer, malformed parameters, spreadsheet-safe CSV, and sign-in timing that names no one. */
@@ -65,7 +65,7 @@ class HardeningTest {
 
     @Test
     void csvCellsThatASpreadsheetWouldRunAreKeptAsText() {
-        String csv = Csv.of(List.of("a", "b", "c", "d"), List.of(Arrays.asList("=HYPERLINK(\"x\")", "+1", -3, "@SUM(A1)"),
+        String csv = CsvWriter.write(List.of("a", "b", "c", "d"), List.of(Arrays.asList("=HYPERLINK(\"x\")", "+1", -3, "@SUM(A1)"),
                 Arrays.asList("plain", "-2", 4, "\tx")));
         assertThat(csv.lines()).containsExactly("a,b,c,d", "\"'=HYPERLINK(\"\"x\"\")\",'+1,-3,'@SUM(A1)",
                 "plain,'-2,4,'\tx");

@@ -27,6 +27,7 @@ import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
@@ -79,10 +80,10 @@ public class DistrictResource {
                                @QueryParam("term") String term, @QueryParam("subject") String subject,
                                @QueryParam("grade") String grade, @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Integer t = Params.term(term, null);
-        Integer g = Params.grade(grade);
+        Integer t = QueryParams.term(term, null);
+        Integer g = QueryParams.grade(grade);
         AccessRules.DistrictScope s = access.district(id, year);
-        String subj = subject == null || subject.isBlank() ? null : Params.subject(subject, s.snapshot(), true, null);
+        String subj = subject == null || subject.isBlank() ? null : QueryParams.subject(subject, s.snapshot(), true, null);
         Snapshot snap = s.snapshot();
         // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
         byte[] json = cache.get(snap, "district.indicators.json", () -> {
@@ -101,7 +102,7 @@ public class DistrictResource {
                                @QueryParam("term") String term, @QueryParam("lang") String lang,
                                @QueryParam("width") String width, @QueryParam("height") String height) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
+        int t = QueryParams.term(term, 0);
         int w = StudentResource.size(width, 900, "width");
         int h = StudentResource.size(height, 450, "height");
         AccessRules.DistrictScope s = access.district(id, year);
@@ -144,7 +145,7 @@ public class DistrictResource {
                                    + "and the Prefer header") @QueryParam("async") String async,
                            @Parameter(description = "respond-async asks for a job") @HeaderParam("Prefer") String prefer) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
+        int t = QueryParams.term(term, 0);
         Boolean forced = asyncParam(async);
         AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();

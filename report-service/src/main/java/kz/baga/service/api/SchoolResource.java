@@ -16,8 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.CsvWriter;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
@@ -44,20 +46,20 @@ public class SchoolResource {
 
     @GET
     @Path("/medal-candidates")
-    @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
+    @Produces({MediaType.APPLICATION_JSON, CsvWriter.TEXT_CSV})
     public Response medalCandidates(@PathParam("id") String id, @QueryParam("year") String year,
                                     @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         AccessRules.SchoolScope s = access.school(id, "school.medal-candidates", year);
         Candidates cand = candidates(s, id, l);
         access.auditSchoolRead(s, "school.medal-candidates", cand.studentIds());
-        if (Csv.wanted(headers)) {
+        if (CsvWriter.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();
             for (ViewBuilder.Candidate c : cand.list()) {
                 rows.add(List.of(c.studentId(), nz(c.name()), nz(c.classLabel()), c.gradeLevel(), c.award(), c.status(),
                         nz(c.reasons())));
             }
-            String csv = Csv.of(List.of("student_id", "name", "class_label", "grade_level", "award", "status",
+            String csv = CsvWriter.write(List.of("student_id", "name", "class_label", "grade_level", "award", "status",
                     "reasons"), rows);
             return Response.ok(csv, "text/csv; charset=UTF-8").header(StudentResource.SNAPSHOT_HEADER,
                     s.snapshot().id()).build();
@@ -112,8 +114,8 @@ public class SchoolResource {
                              @QueryParam("year") String year, @QueryParam("term") String term,
                              @QueryParam("subject") String subject) {
         AccessRules.SchoolScope s = access.school(id, "school.rankings", year);
-        int t = Params.term(term, 0);
-        String subj = Params.subject(subject, s.snapshot(), true, "ALL");
+        int t = QueryParams.term(term, 0);
+        String subj = QueryParams.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
             throw new NotFoundException("school " + id + " has no class " + label + " (classes: "
                     + s.school().classLabels() + ")");

@@ -17,6 +17,7 @@ import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
@@ -131,7 +132,7 @@ public class StudentResource {
     private ChartRequest chart(String id, String subject, String year, String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Snapshot snap = snapshots.require();
-        String subj = Params.subject(subject, snap, true, "ALL");
+        String subj = QueryParams.subject(subject, snap, true, "ALL");
         AccessRules.PupilScope s = access.pupil(id, "student.chart", true, year);
         return new ChartRequest(s, id, subj, l);
     }
@@ -142,7 +143,7 @@ public class StudentResource {
     public Response report(@PathParam("id") String id, @QueryParam("year") String year,
                            @QueryParam("term") String term, @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
+        int t = QueryParams.term(term, 0);
         AccessRules.PupilScope s = access.pupil(id, "student.report", true, year);
         Snapshot snap = s.snapshot();
         Snapshot.School school = snap.schools().get(s.school().schoolId());
@@ -157,7 +158,7 @@ public class StudentResource {
     }
 
     static int size(String param, int dflt, String name) {
-        Integer v = Params.integer(param, name, 100, 3000);
+        Integer v = QueryParams.integer(param, name, 100, 3000);
         return v == null ? dflt : v;
     }
 

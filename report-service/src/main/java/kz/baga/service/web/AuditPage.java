@@ -14,10 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import kz.baga.service.api.AuditResource;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
 import kz.baga.service.error.BadParameterException;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 
@@ -49,8 +49,8 @@ public class AuditPage {
                                    @QueryParam("verify") String verify) {
         access.requireRole(Roles.AUDITOR);
         String l = ctx.lang();
-        Instant t = blank(to) ? Instant.now().plus(1, ChronoUnit.SECONDS) : AuditResource.instant(to, "to", true);
-        Instant f = blank(from) ? t.minus(30, ChronoUnit.DAYS) : AuditResource.instant(from, "from", false);
+        Instant t = blank(to) ? Instant.now().plus(1, ChronoUnit.SECONDS) : QueryParams.instant(to, "to", true);
+        Instant f = blank(from) ? t.minus(30, ChronoUnit.DAYS) : QueryParams.instant(from, "from", false);
         if (!f.isBefore(t)) {
             throw new BadParameterException("from", "from must be before to");
         }

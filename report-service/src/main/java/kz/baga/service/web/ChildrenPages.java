@@ -18,11 +18,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.api.MeResource;
-import kz.baga.service.api.Params;
 import kz.baga.service.api.StudentResource;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 import kz.baga.service.view.ViewBuilder;
@@ -124,7 +124,7 @@ public class ChildrenPages {
                 medals.add(new Medal(Lang.t(l, "award." + m.award()), Lang.t(l, "status." + m.status()), m.status(),
                         m.reasons()));
             }
-            String subj = Params.subject(subject, snap, true, "ALL");
+            String subj = QueryParams.subject(subject, snap, true, "ALL");
             subjects.add(new Option("ALL", Lang.t(l, "all"), "ALL".equals(subj)));
             for (ViewBuilder.SubjectDynamics d : a.dynamics()) {
                 subjects.add(new Option(d.subjectCode(), d.subjectName(), d.subjectCode().equals(subj)));

@@ -20,13 +20,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.api.DistrictResource;
-import kz.baga.service.api.Params;
 import kz.baga.service.api.ReportJobResource;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
@@ -86,12 +86,12 @@ public class DistrictPages {
                                      @QueryParam("subject") String subject, @QueryParam("sort") String sort,
                                      @QueryParam("dir") String dir) {
         String l = ctx.lang();
-        int t = Params.term(term, 0);
-        Integer g = Params.grade(grade);
+        int t = QueryParams.term(term, 0);
+        Integer g = QueryParams.grade(grade);
         int gl = g == null ? 0 : g;
         AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
-        String subj = Params.subject(subject, snap, true, "ALL");
+        String subj = QueryParams.subject(subject, snap, true, "ALL");
         String by = sort == null || sort.isBlank() ? "school" : sort;
         if (!SORTS.contains(by)) {
             throw new BadParameterException("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");

@@ -16,12 +16,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Csv;
-import kz.baga.service.api.Params;
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.CsvWriter;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.request.QueryParams;
 import kz.baga.service.security.AccessRules;
 import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
@@ -158,7 +158,7 @@ public class SchoolPages {
             rows.add(java.util.Arrays.asList(c.studentId(), c.name(), c.classLabel(), c.gradeLevel(), c.award(),
                     c.status(), c.reasons()));
         }
-        String csv = Csv.of(List.of("student_id", "name", "class_label", "grade_level", "award", "status", "reasons"),
+        String csv = CsvWriter.write(List.of("student_id", "name", "class_label", "grade_level", "award", "status", "reasons"),
                 rows);
         return Response.ok(csv, "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"medal-candidates-" + id + ".csv\"")
@@ -207,8 +207,8 @@ public class SchoolPages {
                                     @QueryParam("subject") String subject) {
         String l = ctx.lang();
         AccessRules.SchoolScope s = access.school(id, "school.rankings.page", year);
-        int t = Params.term(term, 0);
-        String subj = Params.subject(subject, s.snapshot(), true, "ALL");
+        int t = QueryParams.term(term, 0);
+        String subj = QueryParams.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
             throw new NotFoundException("school " + id + " has no class " + label);
         }

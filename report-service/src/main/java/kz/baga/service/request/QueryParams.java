@@ -1,12 +1,20 @@
-package kz.baga.service.api;
+package kz.baga.service.request;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 
 import kz.baga.service.error.BadParameterException;
 import kz.baga.service.warehouse.Snapshot;
 
-/** Validation of the common query parameters; every failure is a 400 problem naming the parameter. */
-public final class Params {
+/**
+ * Validation of the query parameters the API and the pages share; every failure is a {@link BadParameterException}
+ * naming the parameter.
+ */
+public final class QueryParams {
 
-    private Params() {
+    private QueryParams() {
     }
 
     /** term 0 (the year) to 4; {@code null} when absent and {@code dflt} is null. */
@@ -69,6 +77,20 @@ public final class Params {
             return g;
         } catch (NumberFormatException e) {
             throw new BadParameterException("grade", "grade must be a number 0-11 (got '" + param + "')");
+        }
+    }
+
+    /** An ISO date (a day; {@code to} then means the end of that day) or an ISO instant. */
+    public static Instant instant(String v, String name, boolean endOfDay) {
+        try {
+            if (v.length() == 10) {
+                LocalDate d = LocalDate.parse(v);
+                return (endOfDay ? d.plusDays(1) : d).atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(name, name + " must be a date (2026-01-31) or an instant "
+                    + "(2026-01-31T10:00:00Z), got '" + v + "'");
         }
     }
 }
