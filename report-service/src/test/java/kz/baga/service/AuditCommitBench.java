@@ -75,7 +75,7 @@ class AuditCommitBench {
                     AuditWriter.appendAll(c, drafts, KEY);
                     if (!durable) {
                         try (Statement s = c.createStatement()) {
-                            s.execute("SET LOCAL synchronous_commit TO off"); // the behaviour before
+                            s.execute("SET LOCAL synchronous_commit TO off"); // zonky's default
                         }
                     }
                     c.commit();

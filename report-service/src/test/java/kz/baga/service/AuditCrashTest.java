@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 class AuditCrashTest {
 
     private static final byte[] KEY = "crash-test-key-0123456789abcdef-0123456789".getBytes();
-    /** -Dbaga.crash.loose=true commits as before (synchronous_commit off): shows the test failing. */
+    /** -Dbaga.crash.loose=true commits with synchronous_commit off: shows the test failing. */
     private static final boolean LOOSE = Boolean.getBoolean("baga.crash.loose");
 
     static void migrate(EmbeddedDatabase.Cluster db) {

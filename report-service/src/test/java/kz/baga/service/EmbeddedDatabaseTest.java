@@ -28,7 +28,7 @@ class EmbeddedDatabaseTest {
         Path dir = Files.createTempDirectory("baga-embedded");
         Path data = dir.resolve("pg");
         try {
-            // the way main made it: zonky's defaults, trust, superuser without a password
+            // a cluster as zonky makes it by default: trust, a superuser without a password
             try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
                     .start(); Connection c = old.getPostgresDatabase().getConnection();
                  Statement s = c.createStatement()) {

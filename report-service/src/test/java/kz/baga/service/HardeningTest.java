@@ -75,7 +75,7 @@ class HardeningTest {
     void anUnknownNameTakesAsLongAsAWrongPassword() {
         long known = medianMillis("parent.free");
         long unknown = medianMillis("no.such.account");
-        // both pay one bcrypt check; without the dummy check an unknown name answered ~20x faster
+        // both pay one bcrypt check, so the answer time does not tell whether the name exists
         assertThat((double) unknown).isGreaterThan(known * 0.4);
     }
 

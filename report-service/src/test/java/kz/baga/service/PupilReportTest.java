@@ -116,7 +116,7 @@ class PupilReportTest {
         assertThat(en).containsPattern(ENGLISH_MONTH.pattern());
         assertThat(ru).doesNotContainPattern(ENGLISH_MONTH.pattern());
         assertThat(kk).doesNotContainPattern(ENGLISH_MONTH.pattern());
-        // header words are whole (a narrow column used to break "четверт|ь", "Қорытынд|ы")
+        // header words are whole (a narrow column would break "четверт|ь", "Қорытынд|ы")
         assertThat(ru).contains("четверть").contains("Итоговая").contains("Годовая");
         assertThat(kk).contains("тоқсан").contains("Қорытынды").contains("Жылдық");
         // reasons in the reader's language: no English sentence in kk or ru

@@ -99,7 +99,7 @@ class RenderCacheTest {
         String svg2 = as("parent.premium").get(pupil("charts/dynamics.svg")).then().statusCode(200).extract().asString();
         assertThat(svg2).isEqualTo(svg1).contains("<svg");
 
-        // cached bytes are no way around the access rules, and refusals are audited as before
+        // cached bytes are no way around the access rules, and refusals are audited all the same
         long denied = audited("student.chart", "DENIED");
         as("parent.free").get(pupil("charts/dynamics.png")).then().statusCode(403);
         as("department").get(pupil("charts/dynamics.png")).then().statusCode(403);
@@ -125,7 +125,7 @@ class RenderCacheTest {
         assertThat(hit).isEqualTo(miss);
         assertThat(staff).isEqualTo(miss);
         assertThat(renders("student.analytics.json")).isEqualTo(renders + 1);
-        // a hit is no way around the access rules, and refusals are audited as before
+        // a hit is no way around the access rules, and refusals are audited all the same
         as("parent.free").get(analytics).then().statusCode(403);
         as("department").get(analytics).then().statusCode(403);
         as("parent.free").get("/api/v1/students/" + Fixture.freeChild() + "/analytics").then().statusCode(402);

@@ -85,7 +85,7 @@ public class DistrictResource {
         AccessRules.DistrictScope s = access.district(id, year);
         String subj = subject == null || subject.isBlank() ? null : QueryParams.subject(subject, s.snapshot(), true, null);
         Snapshot snap = s.snapshot();
-        // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
+        // the JSON itself is cached (a large district's answer is big); on a miss only the matching cells are read
         byte[] json = cache.get(snap, "district.indicators.json", () -> {
             ViewBuilder.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
                     s.year(), t, subj, g, l);

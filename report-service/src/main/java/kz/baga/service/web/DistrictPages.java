@@ -135,12 +135,12 @@ public class DistrictPages {
         }
         List<Option> subjects = Option.subjects(snap, l, subj);
         // a readable chart holds a few dozen schools: those first in the table's order (sort by quality, ascending,
-        // to chart the schools that need help); hundreds of bars were unreadable and 2.5 MB of SVG
+        // to chart the schools that need help)
         List<Charts.Bar> bars = new ArrayList<>();
         rows.stream().filter(r -> !r.cell().suppressed()).limit(CHART_SCHOOLS)
                 .forEach(r -> bars.add(new Charts.Bar(r.schoolId(), r.cell().qualityRate(), r.cell().successRate())));
         boolean chartCut = rows.stream().filter(r -> !r.cell().suppressed()).count() > CHART_SCHOOLS;
-        // a bar pair per school: drawing 350 of them costs more than the rest of the page, so it is kept per snapshot
+        // drawing the bars costs more than the rest of the page, so the chart is kept per snapshot
         String svg = bars.isEmpty() ? null : new String(cache.get(snap, "page.district.quality.svg",
                 () -> InlineSvg.responsive(charts.svg(charts.quality(bars, Lang.t(l, "quality.chart") + " · "
                         + s.year(), l), 900, 420)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
