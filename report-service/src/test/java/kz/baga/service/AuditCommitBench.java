@@ -47,7 +47,7 @@ class AuditCommitBench {
                         DriverManager.getConnection(url, "postgres", "postgres"), false);
             }
             try (EmbeddedDatabase.Cluster db = EmbeddedDatabase.open(dir.resolve("durable"), 0)) {
-                AuditCrashTest.migrate(db);
+                TestDatabase.migrate(db);
                 run(out, "Baga embedded (fsync on, synchronous_commit on)", db::service, true);
             }
         } finally {

@@ -62,11 +62,16 @@ class DistrictResourceTest {
         assertThat(r.jsonPath().getList("schools")).hasSize(2);
         assertThat(r.asString()).doesNotContain("studentId");
 
-        StudentResourceTest.checkBad(as("department").queryParam("term", 9).get(BASE + "/indicators"), "term");
-        StudentResourceTest.checkBad(as("department").queryParam("grade", 12).get(BASE + "/indicators"), "grade");
-        StudentResourceTest.checkBad(as("department").queryParam("subject", "XX").get(BASE + "/indicators"), "subject");
-        StudentResourceTest.checkBad(as("department").queryParam("year", "2030-2031").get(BASE + "/indicators"), "year");
-        StudentResourceTest.checkBad(as("department").queryParam("lang", "fr").get(BASE + "/charts/quality.png"), "lang");
+        as("department").queryParam("term", 9).get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("term"));
+        as("department").queryParam("grade", 12).get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("grade"));
+        as("department").queryParam("subject", "XX").get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("subject"));
+        as("department").queryParam("year", "2030-2031").get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("year"));
+        as("department").queryParam("lang", "fr").get(BASE + "/charts/quality.png")
+                .then().spec(Problems.badParameter("lang"));
     }
 
     @Test

@@ -35,7 +35,7 @@ class EmbeddedDatabaseTest {
                 s.execute("CREATE DATABASE baga");
             }
             try (EmbeddedDatabase.Cluster db = EmbeddedDatabase.open(data, 0)) {
-                AuditCrashTest.migrate(db);
+                TestDatabase.migrate(db);
                 check(db);
             }
             // and again on the next start, from the stored passwords

@@ -3,9 +3,6 @@ package kz.baga.service;
 import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,42 +46,8 @@ class PupilReportTest {
         byte[] pdf = as("parent.premium").queryParam("term", term).queryParam("lang", lang)
                 .get("/api/v1/students/" + Fixture.premiumChild() + "/report.pdf").then().statusCode(200).extract()
                 .asByteArray();
-        preview("pupil-" + lang + "-term" + term + ".pdf", pdf);
+        Preview.save("pupil-" + lang + "-term" + term + ".pdf", pdf);
         return pdf;
-    }
-
-    static void preview(String name, byte[] bytes) {
-        try {
-            Path dir = Path.of("target", "render-preview");
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(name), bytes);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Each section heading shares its page with the start of what it heads: a table's first header, the chart's
-     * axis label, the first subject of the grid.
-     */
-    static void headingsKeepTheirContent(List<String> pages, String lang, List<String[]> headingAndStart) {
-        for (String[] hs : headingAndStart) {
-            boolean found = false;
-            for (int i = 0; i < pages.size(); i++) {
-                String page = pages.get(i);
-                int h = page.indexOf(hs[0] + "\n");
-                if (h < 0) {
-                    h = page.indexOf(hs[0] + " ");
-                }
-                if (h < 0) {
-                    continue;
-                }
-                found = true;
-                assertThat(page.indexOf(hs[1], h + hs[0].length())).as("'%s' on page %d (%s) followed by '%s'",
-                        hs[0], i + 1, lang, hs[1]).isGreaterThan(h);
-            }
-            assertThat(found).as("heading '%s' (%s)", hs[0], lang).isTrue();
-        }
     }
 
     @Test
@@ -95,7 +58,7 @@ class PupilReportTest {
                 String firstSubject = as("parent.premium").queryParam("lang", lang)
                         .get("/api/v1/students/" + Fixture.premiumChild() + "/analytics").jsonPath()
                         .getString("dynamics[0].subjectName");
-                headingsKeepTheirContent(pages, lang, List.of(
+                Pdf.assertHeadingsKeepTheirContent(pages, lang, List.of(
                         new String[]{Lang.t(lang, "marks"), Lang.t(lang, "subject")},
                         new String[]{Lang.t(lang, "place"), Lang.t(lang, "place.of", 1, 1).substring(0, 1).isEmpty()
                                 ? "" : ":"},
@@ -170,8 +133,8 @@ class PupilReportTest {
         for (String lang : Lang.SUPPORTED) {
             String svg = charts.svg(charts.dynamics(switched(overall, true), "t", lang), 800, 400);
             assertThat(svg).contains(band.label(lang));
-            preview("dynamics-switch-" + lang + ".svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            preview("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
+            Preview.save("dynamics-switch-" + lang + ".svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Preview.save("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
                     lang), 800, 400));
 
             ViewBuilder.Analytics a = views.analytics(snap, school, st, id, year, lang);
@@ -183,7 +146,7 @@ class PupilReportTest {
                     a.snapshotId(), a.rulesVersion(), a.places(), subjects, a.medals());
             byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, lang, "school",
                     views.grades(snap, school, st, id, year, lang), withSwitch, 3, switched(overall, true)));
-            preview("pupil-switch-" + lang + ".pdf", pdf);
+            Preview.save("pupil-switch-" + lang + ".pdf", pdf);
             // PDFBox sometimes splits a word after its first capital: compared without white space
             String text = String.join("", Pdf.pages(pdf)).replaceAll("\\s+", "");
             assertThat(text).contains(band.label(lang).replaceAll("\\s+", ""))
