@@ -57,10 +57,6 @@ public class ProblemException extends ServiceException {
         return extra;
     }
 
-    public static ProblemException noSnapshot(String detail) {
-        return new ProblemException(503, "no-snapshot", "No warehouse snapshot available", detail);
-    }
-
     public static ProblemException jobNotFound(String jobId) {
         return new ProblemException(404, "job-not-found", "Report job not found",
                 "there is no report job " + jobId);
