@@ -12,7 +12,7 @@ import kz.baga.service.warehouse.SnapshotRules;
 /**
  * Subjects whose running term total sits within the rules' window of a mark boundary, on either side. A boundary
  * is the scale's minimum percent less one half: totals are rounded half-up to a whole percent before the scale is
- * applied, so 84.5 % already gives the 5 of an 85 % step.
+ * applied, so 84.5 % already gives the 5 of an 85 % step (docs/rules.md §11).
  */
 final class EarlyWarnings {
 
