@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -49,34 +48,30 @@ class AdminResourceTest {
         as("admin").contentType(ContentType.JSON)
                 .body(Map.of("username", "aigerim.parent", "password", "s3cret", "role", "parent"))
                 .post("/api/v1/admin/users").then().statusCode(409);
-        var newParent = RestAssured.given().auth().preemptive().basic("aigerim.parent", "s3cret");
-        newParent.get("/api/v1/students/" + child + "/grades").then().statusCode(403);
+        as("aigerim.parent", "s3cret").get("/api/v1/students/" + child + "/grades").then().statusCode(403);
 
         as("admin").contentType(ContentType.JSON).body(Map.of("studentId", child))
                 .post("/api/v1/admin/users/aigerim.parent/children").then().statusCode(201);
-        RestAssured.given().auth().preemptive().basic("aigerim.parent", "s3cret")
-                .get("/api/v1/students/" + child + "/grades").then().statusCode(200);
-        RestAssured.given().auth().preemptive().basic("aigerim.parent", "s3cret")
-                .get("/api/v1/students/" + child + "/analytics").then().statusCode(402);
+        as("aigerim.parent", "s3cret").get("/api/v1/students/" + child + "/grades").then().statusCode(200);
+        as("aigerim.parent", "s3cret").get("/api/v1/students/" + child + "/analytics").then().statusCode(402);
 
         as("admin").contentType(ContentType.JSON).body(Map.of("premiumUntil", "2099-08-31"))
                 .put("/api/v1/admin/users/aigerim.parent/subscription").then().statusCode(200);
-        RestAssured.given().auth().preemptive().basic("aigerim.parent", "s3cret")
-                .get("/api/v1/students/" + child + "/analytics").then().statusCode(200);
-        RestAssured.given().auth().preemptive().basic("aigerim.parent", "s3cret").get("/api/v1/me").then()
+        as("aigerim.parent", "s3cret").get("/api/v1/students/" + child + "/analytics").then().statusCode(200);
+        as("aigerim.parent", "s3cret").get("/api/v1/me").then()
                 .body("premium", equalTo(true)).body("children[0].schoolId", equalTo(Fixture.OTHER_SCHOOL));
     }
 
     @Test
     void badInput() {
-        StudentResourceTest.checkBad(as("admin").contentType(ContentType.JSON)
+        as("admin").contentType(ContentType.JSON)
                 .body(Map.of("username", "ok.name", "password", "secret", "role", "king"))
-                .post("/api/v1/admin/users"), "role");
-        StudentResourceTest.checkBad(as("admin").contentType(ContentType.JSON)
+                .post("/api/v1/admin/users").then().spec(Problems.badParameter("role"));
+        as("admin").contentType(ContentType.JSON)
                 .body(Map.of("username", "staff.x", "password", "secret", "role", "school"))
-                .post("/api/v1/admin/users"), "schoolId");
-        StudentResourceTest.checkBad(as("admin").contentType(ContentType.JSON).body(Map.of("studentId", "NOT-HEX"))
-                .post("/api/v1/admin/users/parent.free/children"), "studentId");
+                .post("/api/v1/admin/users").then().spec(Problems.badParameter("schoolId"));
+        as("admin").contentType(ContentType.JSON).body(Map.of("studentId", "NOT-HEX"))
+                .post("/api/v1/admin/users/parent.free/children").then().spec(Problems.badParameter("studentId"));
         as("admin").contentType(ContentType.JSON).body(Map.of("studentId", "abcdef12"))
                 .post("/api/v1/admin/users/nobody.here/children").then().statusCode(404);
     }
@@ -106,14 +101,11 @@ class AdminResourceTest {
      * applies to the very next request, and every one of those requests is audited.
      */
     @Test
-    void aChangeAppliesToTheVeryNextRequest() throws Exception {
+    void aChangeAppliesToTheVeryNextRequest() {
         String child = Fixture.premiumChild();
         String grades = "/api/v1/students/" + child + "/grades";
         String analytics = "/api/v1/students/" + child + "/analytics";
-        as("admin").contentType(ContentType.JSON)
-                .body(Map.of("username", "dana.parent", "password", "s3cret", "role", "parent"))
-                .post("/api/v1/admin/users").then().statusCode(201);
-        RequestSpecification dana = RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret");
+        Fixture.createAccount("dana.parent", "s3cret", "parent", null).statusCode(201);
         as("admin").contentType(ContentType.JSON).body(Map.of("studentId", child))
                 .post("/api/v1/admin/users/dana.parent/children").then().statusCode(201);
         as("admin").contentType(ContentType.JSON).body(Map.of("premiumUntil", "2099-08-31"))
@@ -122,51 +114,38 @@ class AdminResourceTest {
         // links and subscription now come from the cache
         double hits = parentCacheHits();
         for (int i = 0; i < 3; i++) {
-            RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(analytics).then()
-                    .statusCode(200);
+            as("dana.parent", "s3cret").get(analytics).then().statusCode(200);
         }
         assertThat(parentCacheHits()).isGreaterThanOrEqualTo(hits + 2);
-        long allowed = audited("dana.parent", "ALLOWED");
-        long denied = audited("dana.parent", "DENIED");
+        AuditRecords allowedReads = AuditRecords.actionsStartingWith("student.").user("dana.parent")
+                .outcome("ALLOWED");
+        AuditRecords deniedReads = AuditRecords.actionsStartingWith("student.").user("dana.parent")
+                .outcome("DENIED");
+        long allowed = allowedReads.count(ds);
+        long denied = deniedReads.count(ds);
 
         // the subscription ends: the very next analytics request is refused, the free tier still answers
         as("admin").contentType(ContentType.JSON).body(Map.of("premiumUntil", LocalDate.now().minusDays(1).toString()))
                 .put("/api/v1/admin/users/dana.parent/subscription").then().statusCode(200);
-        dana.get(analytics).then().statusCode(402);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(grades).then().statusCode(200);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get("/api/v1/me").then()
-                .body("premium", equalTo(false));
+        as("dana.parent", "s3cret").get(analytics).then().statusCode(402);
+        as("dana.parent", "s3cret").get(grades).then().statusCode(200);
+        as("dana.parent", "s3cret").get("/api/v1/me").then().body("premium", equalTo(false));
         // renewed: the next request is served again
         as("admin").contentType(ContentType.JSON).body(Map.of("premiumUntil", "2099-08-31"))
                 .put("/api/v1/admin/users/dana.parent/subscription").then().statusCode(200);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(analytics).then()
-                .statusCode(200);
+        as("dana.parent", "s3cret").get(analytics).then().statusCode(200);
 
         // the link is removed: the very next request for that pupil is refused, whichever endpoint
         as("admin").delete("/api/v1/admin/users/dana.parent/children/" + child).then().statusCode(204);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(grades).then().statusCode(403);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(analytics).then()
-                .statusCode(403);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get("/api/v1/me").then()
-                .body("children", hasSize(0));
+        as("dana.parent", "s3cret").get(grades).then().statusCode(403);
+        as("dana.parent", "s3cret").get(analytics).then().statusCode(403);
+        as("dana.parent", "s3cret").get("/api/v1/me").then().body("children", hasSize(0));
         // linked again: served again
         as("admin").contentType(ContentType.JSON).body(Map.of("studentId", child))
                 .post("/api/v1/admin/users/dana.parent/children").then().statusCode(201);
-        RestAssured.given().auth().preemptive().basic("dana.parent", "s3cret").get(grades).then().statusCode(200);
+        as("dana.parent", "s3cret").get(grades).then().statusCode(200);
 
-        assertThat(audited("dana.parent", "ALLOWED")).isEqualTo(allowed + 3);
-        assertThat(audited("dana.parent", "DENIED")).isEqualTo(denied + 3);
-    }
-
-    private long audited(String user, String outcome) throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM audit_log WHERE username = ? "
-                + "AND outcome = ? AND action LIKE 'student.%'")) {
-            ps.setString(1, user);
-            ps.setString(2, outcome);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        assertThat(allowedReads.count(ds)).isEqualTo(allowed + 3);
+        assertThat(deniedReads.count(ds)).isEqualTo(denied + 3);
     }
 }

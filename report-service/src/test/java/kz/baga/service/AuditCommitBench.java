@@ -47,7 +47,7 @@ class AuditCommitBench {
                         DriverManager.getConnection(url, "postgres", "postgres"), false);
             }
             try (EmbeddedDatabase.Cluster db = EmbeddedDatabase.open(dir.resolve("durable"), 0)) {
-                AuditCrashTest.migrate(db);
+                TestDatabase.migrate(db);
                 run(out, "Baga embedded (fsync on, synchronous_commit on)", db::service, true);
             }
         } finally {
@@ -75,7 +75,7 @@ class AuditCommitBench {
                     AuditWriter.appendAll(c, drafts, KEY);
                     if (!durable) {
                         try (Statement s = c.createStatement()) {
-                            s.execute("SET LOCAL synchronous_commit TO off"); // the behaviour before
+                            s.execute("SET LOCAL synchronous_commit TO off"); // zonky's default
                         }
                     }
                     c.commit();

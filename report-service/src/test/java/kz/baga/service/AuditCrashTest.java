@@ -25,7 +25,6 @@ import kz.baga.service.audit.AuditLog;
 import kz.baga.service.audit.AuditWriter;
 import kz.baga.service.audit.Checkpoints;
 import kz.baga.service.db.EmbeddedDatabase;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,13 +38,8 @@ import org.junit.jupiter.api.Timeout;
 class AuditCrashTest {
 
     private static final byte[] KEY = "crash-test-key-0123456789abcdef-0123456789".getBytes();
-    /** -Dbaga.crash.loose=true commits as before (synchronous_commit off): shows the test failing. */
+    /** -Dbaga.crash.loose=true commits with synchronous_commit off: shows the test failing. */
     private static final boolean LOOSE = Boolean.getBoolean("baga.crash.loose");
-
-    static void migrate(EmbeddedDatabase.Cluster db) {
-        Flyway.configure().dataSource(db.jdbcUrl(), EmbeddedDatabase.OWNER, db.ownerPassword())
-                .placeholders(Map.of("service_role", EmbeddedDatabase.SERVICE)).load().migrate();
-    }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -58,7 +52,7 @@ class AuditCrashTest {
         AtomicInteger failures = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         try {
-            migrate(db);
+            TestDatabase.migrate(db);
             int threads = 8;
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> loops = new ArrayList<>();
@@ -97,14 +91,7 @@ class AuditCrashTest {
                 sleep(10);
             }
             // the crash: the postmaster and every backend, at once
-            ProcessHandle postmaster = ProcessHandle.of(db.postmasterPid()).orElseThrow();
-            List<ProcessHandle> backends = postmaster.descendants().toList();
-            postmaster.destroyForcibly();
-            backends.forEach(ProcessHandle::destroyForcibly);
-            postmaster.onExit().get(10, TimeUnit.SECONDS);
-            for (ProcessHandle b : backends) {
-                b.onExit().get(10, TimeUnit.SECONDS);
-            }
+            TestDatabase.kill(db);
             int atCrash = acknowledged.size();
             sleep(200); // the writers see the server gone
             stop.set(true);
@@ -131,7 +118,7 @@ class AuditCrashTest {
                         + "after restart, %d acknowledged records lost%n", acknowledged.size(), atCrash,
                         present.size(), lost.size());
                 assertThat(lost).as("acknowledged records missing after the crash").isEmpty();
-                Map<String, Object> v = AuditLog.verify(new Source(again), KEY,
+                Map<String, Object> v = AuditLog.verify(TestDatabase.ownerDataSource(again), KEY,
                         new Checkpoints.Contents(List.of(), List.of()));
                 assertThat(v.get("ok")).as(v.toString()).isEqualTo(true);
                 assertThat((Long) v.get("checked")).isEqualTo(present.size());
@@ -149,20 +136,6 @@ class AuditCrashTest {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Owner connections as a DataSource, for {@link AuditLog#verify}. */
-    static final class Source extends org.postgresql.ds.PGSimpleDataSource {
-        private final EmbeddedDatabase.Cluster db;
-
-        Source(EmbeddedDatabase.Cluster db) {
-            this.db = db;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return db.owner();
         }
     }
 }

@@ -3,6 +3,7 @@ package kz.baga.service;
 import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -15,6 +16,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
+import io.restassured.http.Cookie;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,7 @@ class AuditResourceTest {
         String csv = as("auditor").header("Accept", "text/csv").queryParam("from", "2000-01-01")
                 .get("/api/v1/audit").then().statusCode(200).contentType(startsWith("text/csv")).extract().asString();
         assertThat(csv).startsWith("id,at,username,role,action").contains("student.grades");
-        StudentResourceTest.checkBad(as("auditor").queryParam("from", "yesterday").get("/api/v1/audit"), "from");
+        as("auditor").queryParam("from", "yesterday").get("/api/v1/audit").then().spec(Problems.badParameter("from"));
     }
 
     @Test
@@ -96,7 +98,8 @@ class AuditResourceTest {
     @Test
     void concurrentReadsAreEachRecordedInOneIntactChain() throws Exception {
         String url = "/api/v1/students/" + Fixture.premiumChild() + "/grades";
-        long before = count("student.grades");
+        AuditRecords reads = AuditRecords.action("student.grades");
+        long before = reads.count(ds);
         int n = 48;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
         try {
@@ -111,7 +114,7 @@ class AuditResourceTest {
             pool.shutdownNow();
         }
         // every answer had its own committed record (group commit shares transactions, not records)
-        assertThat(count("student.grades")).isEqualTo(before + n);
+        assertThat(reads.count(ds)).isEqualTo(before + n);
         as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM (SELECT id, prev_hash, "
@@ -121,52 +124,34 @@ class AuditResourceTest {
         }
     }
 
-    private long count(String action) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM audit_log WHERE action = '" + action + "'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     @Test
     void noAuditNoData() throws Exception {
         String url = "/api/v1/students/" + Fixture.premiumChild() + "/grades";
         as("parent.premium").get(url).then().statusCode(200);
         try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
             s.execute("REVOKE INSERT ON audit_log FROM PUBLIC");
-            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
-            try {
-                String body = as("parent.premium").get(url).then().statusCode(503)
-                        .contentType("application/problem+json")
-                        .body("type", equalTo("https://baga.kz/problems/audit-unavailable")).extract().asString();
-                assertThat(body).doesNotContain("subjects").doesNotContain("Алгебра");
-                as("school").get("/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates").then().statusCode(503);
-                // a denied read cannot be recorded either: still no data
-                as("parent.free").get(url).then().statusCode(503);
-            } finally {
-                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
-            }
         }
+        TestDatabase.withAuditLogOffline(() -> {
+            String body = as("parent.premium").get(url).then().spec(Problems.problem(503, "audit-unavailable"))
+                    .extract().asString();
+            assertThat(body).doesNotContain("subjects").doesNotContain("Алгебра");
+            as("school").get("/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates").then().statusCode(503);
+            // a denied read cannot be recorded either: still no data
+            as("parent.free").get(url).then().statusCode(503);
+        });
         as("parent.premium").get(url).then().statusCode(200);
     }
 
     @Test
     void noAuditNoPage() throws Exception {
-        io.restassured.http.Cookie session = Pages.signIn("parent.premium");
+        Cookie session = Pages.signIn("parent.premium");
         String url = "/children/" + Fixture.premiumChild() + "?lang=ru";
-        io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(200);
-        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
-            try {
-                String body = io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(503)
-                        .contentType(org.hamcrest.Matchers.containsString("text/html")).extract().asString();
-                assertThat(body).contains("Сервис временно недоступен").doesNotContain("Алгебра")
-                        .doesNotContain("<svg");
-            } finally {
-                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
-            }
-        }
-        io.restassured.RestAssured.given().cookie(session).get(url).then().statusCode(200);
+        RestAssured.given().cookie(session).get(url).then().statusCode(200);
+        TestDatabase.withAuditLogOffline(() -> {
+            String body = RestAssured.given().cookie(session).get(url).then().statusCode(503)
+                    .contentType(containsString("text/html")).extract().asString();
+            assertThat(body).contains("Сервис временно недоступен").doesNotContain("Алгебра").doesNotContain("<svg");
+        });
+        RestAssured.given().cookie(session).get(url).then().statusCode(200);
     }
 }

@@ -214,19 +214,11 @@ class AuditTamperTest {
         verify().body("ok", equalTo(true)).body("startsAfterRetention", equalTo(true))
                 .body("retainedFrom", equalTo((int) cp.to() + 1));
         // the file's signed checkpoint is what counts: the same check without it calls the retention a deletion
-        Map<String, Object> unsigned = AuditLog.verify(new OwnerSource(), seal.key(),
+        Map<String, Object> unsigned = AuditLog.verify(TestDatabase.ownerDataSource(TestDatabase.cluster()), seal.key(),
                 new Checkpoints.Contents(List.of(), List.of()));
         assertThat(unsigned.get("ok")).isEqualTo(false);
         // a deletion past what retention signed is still a deleted head
         asReplica("DELETE FROM audit_log WHERE id <= " + (cp.to() + 2));
         verify().body("ok", equalTo(false)).body("firstBrokenId", equalTo((int) cp.to() + 1));
-    }
-
-    /** Connections as the owner, for {@link AuditLog#verify(javax.sql.DataSource, byte[], Checkpoints.Contents)}. */
-    static final class OwnerSource extends org.postgresql.ds.PGSimpleDataSource {
-        @Override
-        public Connection getConnection() throws java.sql.SQLException {
-            return TestDatabase.owner();
-        }
     }
 }

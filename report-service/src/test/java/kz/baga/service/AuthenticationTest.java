@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,8 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -46,13 +43,11 @@ class AuthenticationTest {
     }
 
     private static int me(String user, String password) {
-        return RestAssured.given().auth().preemptive().basic(user, password).get("/api/v1/me").statusCode();
+        return as(user, password).get("/api/v1/me").statusCode();
     }
 
     private static void createParent(String username, String password) {
-        as("admin").contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", "parent"))
-                .post("/api/v1/admin/users").then().statusCode(201);
+        Fixture.createAccount(username, password, "parent", null).statusCode(201);
     }
 
     @Test

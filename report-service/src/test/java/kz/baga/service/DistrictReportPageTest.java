@@ -4,15 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import java.io.IOException;
-
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.Cookie;
 import io.restassured.response.Response;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 
 /** A large district's PDF from its page: a job, a progress page that refreshes itself, then the download. */
@@ -44,15 +39,9 @@ class DistrictReportPageTest {
         assertThat(html).contains("Готов", "id=\"job-pdf\"");
         byte[] pdf = given().cookie(session).get(progress + "/report.pdf").then().statusCode(200)
                 .contentType("application/pdf").extract().asByteArray();
-        assertThat(text(pdf)).contains("Отчёт по району");
+        assertThat(Pdf.text(pdf)).contains("Отчёт по району");
         // someone else's job page is refused like the API's
         given().cookie(Pages.signIn("school")).get(progress).then().statusCode(403)
                 .contentType(containsString("text/html"));
-    }
-
-    private static String text(byte[] pdf) throws IOException {
-        try (PDDocument doc = Loader.loadPDF(pdf)) {
-            return new PDFTextStripper().getText(doc);
-        }
     }
 }

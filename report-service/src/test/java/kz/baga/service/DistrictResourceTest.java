@@ -15,8 +15,8 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import kz.baga.contract.Table;
-import kz.baga.service.api.Views;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.ParquetTables;
 import kz.baga.service.warehouse.SnapshotRegistry;
 import org.junit.jupiter.api.Test;
@@ -62,11 +62,16 @@ class DistrictResourceTest {
         assertThat(r.jsonPath().getList("schools")).hasSize(2);
         assertThat(r.asString()).doesNotContain("studentId");
 
-        StudentResourceTest.checkBad(as("department").queryParam("term", 9).get(BASE + "/indicators"), "term");
-        StudentResourceTest.checkBad(as("department").queryParam("grade", 12).get(BASE + "/indicators"), "grade");
-        StudentResourceTest.checkBad(as("department").queryParam("subject", "XX").get(BASE + "/indicators"), "subject");
-        StudentResourceTest.checkBad(as("department").queryParam("year", "2030-2031").get(BASE + "/indicators"), "year");
-        StudentResourceTest.checkBad(as("department").queryParam("lang", "fr").get(BASE + "/charts/quality.png"), "lang");
+        as("department").queryParam("term", 9).get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("term"));
+        as("department").queryParam("grade", 12).get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("grade"));
+        as("department").queryParam("subject", "XX").get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("subject"));
+        as("department").queryParam("year", "2030-2031").get(BASE + "/indicators")
+                .then().spec(Problems.badParameter("year"));
+        as("department").queryParam("lang", "fr").get(BASE + "/charts/quality.png")
+                .then().spec(Problems.badParameter("lang"));
     }
 
     @Test
@@ -101,11 +106,11 @@ class DistrictResourceTest {
     void suppressedCellsPrintAsLessThanFive() {
         // the sample has no cell under 5 pupils, so render a report with one suppressed row directly
         var snap = snapshots.currentOrNull();
-        Views.IndicatorRow hidden = new Views.IndicatorRow(null, null, 4, 1, "ALL", null, null, null, null, null,
+        var hidden = new ViewBuilder.IndicatorRow(null, null, 4, 1, "ALL", null, null, null, null, null,
                 null, null, null, null, true);
-        Views.IndicatorRow shown = new Views.IndicatorRow(null, null, 4, 0, "ALL", 58L, 10L, 13L, 34L, 1L,
+        var shown = new ViewBuilder.IndicatorRow(null, null, 4, 0, "ALL", 58L, 10L, 13L, 34L, 1L,
                 new BigDecimal("98.28"), new BigDecimal("39.66"), new BigDecimal("52.97"), new BigDecimal("3.55"), false);
-        Views.Indicators ind = new Views.Indicators(Fixture.DISTRICT, "2025-2026", 4, null, null, snap.id(),
+        var ind = new ViewBuilder.Indicators(Fixture.DISTRICT, "2025-2026", 4, null, null, snap.id(),
                 snap.rulesVersion(), List.of(shown, hidden), List.of());
         String text = Pdf.text(pdfs.districtReport(new Pdfs.DistrictReport(snap, "ru", "Район", "2025-2026", 4, ind,
                 null)));

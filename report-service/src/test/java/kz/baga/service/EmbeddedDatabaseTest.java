@@ -28,14 +28,14 @@ class EmbeddedDatabaseTest {
         Path dir = Files.createTempDirectory("baga-embedded");
         Path data = dir.resolve("pg");
         try {
-            // the way main made it: zonky's defaults, trust, superuser without a password
+            // a cluster as zonky makes it by default: trust, a superuser without a password
             try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
                     .start(); Connection c = old.getPostgresDatabase().getConnection();
                  Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE baga");
             }
             try (EmbeddedDatabase.Cluster db = EmbeddedDatabase.open(data, 0)) {
-                AuditCrashTest.migrate(db);
+                TestDatabase.migrate(db);
                 check(db);
             }
             // and again on the next start, from the stored passwords

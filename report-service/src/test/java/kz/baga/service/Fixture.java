@@ -4,13 +4,17 @@ import static io.restassured.RestAssured.given;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import kz.baga.contract.Table;
 import kz.baga.service.warehouse.ParquetTables;
 
-/** Logins, ids of the demo pupils, and direct reads of the test warehouse to check values against. */
+/** Logins, accounts, ids of the demo pupils, and direct reads of the test warehouse to check values against. */
 public final class Fixture {
 
     public static final String PASSWORD = "demo";
@@ -25,8 +29,25 @@ public final class Fixture {
     private Fixture() {
     }
 
+    /** A request with a demo account's HTTP Basic login. */
     public static RequestSpecification as(String user) {
-        return given().auth().preemptive().basic(user, PASSWORD);
+        return as(user, PASSWORD);
+    }
+
+    public static RequestSpecification as(String user, String password) {
+        return given().auth().preemptive().basic(user, password);
+    }
+
+    /**
+     * Creates an account through the admin API; {@code scope} is the school id of a school account, the district
+     * id of a department account, else null. The caller checks the answer (201, or 409 when it exists).
+     */
+    public static ValidatableResponse createAccount(String username, String password, String role, String scope) {
+        Map<String, String> body = new HashMap<>(Map.of("username", username, "password", password, "role", role));
+        if (scope != null) {
+            body.put("school".equals(role) ? "schoolId" : "districtId", scope);
+        }
+        return as("admin").contentType(ContentType.JSON).body(body).post("/api/v1/admin/users").then();
     }
 
     public static synchronized String premiumChild() {

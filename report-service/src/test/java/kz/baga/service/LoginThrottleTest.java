@@ -1,12 +1,10 @@
 package kz.baga.service;
 
 import static io.restassured.RestAssured.given;
+import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-
-import java.util.List;
-import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -21,20 +19,14 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ThrottleProfile.class)
 class LoginThrottleTest {
 
-    private static void create(String username) {
-        Fixture.as("admin").contentType("application/json")
-                .body(Map.of("username", username, "password", "right-pass", "role", "auditor"))
-                .post("/api/v1/admin/users").then().statusCode(201);
-    }
-
     @Test
     void anAccountWaitsAfterRepeatedWrongPasswordsAndTheAddressToo() {
-        create("guessed.account");
+        Fixture.createAccount("guessed.account", "right-pass", "auditor", null).statusCode(201);
         for (int i = 0; i < 3; i++) {
-            given().auth().preemptive().basic("guessed.account", "guess-" + i).get("/api/v1/me").then().statusCode(401);
+            as("guessed.account", "guess-" + i).get("/api/v1/me").then().statusCode(401);
         }
         // the right password now waits too: 429 with the wait, nothing checked
-        Response r = given().auth().preemptive().basic("guessed.account", "right-pass").get("/api/v1/me");
+        Response r = as("guessed.account", "right-pass").get("/api/v1/me");
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(r.header("Retry-After"))).isBetween(50L, 60L);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -45,12 +37,10 @@ class LoginThrottleTest {
         assertThat(form.detailedCookie(Pages.SESSION)).satisfiesAnyOf(c -> assertThat(c).isNull(),
                 c -> assertThat(c.getValue()).isEmpty());
         // another account from this address is not held up yet
-        Fixture.as("auditor").get("/api/v1/me").then().statusCode(200).body("username", equalTo("auditor"));
+        as("auditor").get("/api/v1/me").then().statusCode(200).body("username", equalTo("auditor"));
 
         // the failures are in the audit log, with the refused try
-        List<Map<String, Object>> records = Fixture.as("auditor").get("/api/v1/audit").then().statusCode(200)
-                .extract().jsonPath().getList("records");
-        assertThat(records.stream().filter(x -> "auth.sign-in".equals(x.get("action"))
+        assertThat(AuditRecords.listed().stream().filter(x -> "auth.sign-in".equals(x.get("action"))
                 && "guessed.account".equals(x.get("username"))).map(x -> (String) x.get("detail")))
                 .contains("wrong username or password", "throttled: too many failed sign-ins");
 
@@ -58,8 +48,8 @@ class LoginThrottleTest {
         for (int i = 0; i < 5; i++) {
             Pages.postSignIn("nobody." + i, "x").then().statusCode(302);
         }
-        create("fresh.account");
-        given().auth().preemptive().basic("fresh.account", "right-pass").get("/api/v1/me").then().statusCode(429);
+        Fixture.createAccount("fresh.account", "right-pass", "auditor", null).statusCode(201);
+        as("fresh.account", "right-pass").get("/api/v1/me").then().statusCode(429);
         given().get("/login?error=1&lang=en").then().statusCode(401).body(containsString("Too many failed attempts"));
     }
 }

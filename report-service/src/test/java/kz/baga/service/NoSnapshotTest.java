@@ -15,9 +15,7 @@ class NoSnapshotTest {
 
     @Test
     void answers503AndIsNotReady() {
-        as("admin").get("/api/v1/snapshot").then().statusCode(503)
-                .contentType("application/problem+json")
-                .body("type", equalTo("https://baga.kz/problems/no-snapshot"));
+        as("admin").get("/api/v1/snapshot").then().spec(Problems.problem(503, "no-snapshot"));
         as("auditor").get("/api/v1/students/abcdef0123/grades").then().statusCode(503);
         RestAssured.get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         RestAssured.get("/q/health/live").then().statusCode(200);

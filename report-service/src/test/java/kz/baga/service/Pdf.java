@@ -1,7 +1,10 @@
 package kz.baga.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -9,7 +12,7 @@ import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.text.PDFTextStripper;
 
-/** Parses a PDF back: its text, and whether every font is embedded. */
+/** Parses a PDF back: its text, page by page, whether every font is embedded, how its headings sit. */
 public final class Pdf {
 
     private Pdf() {
@@ -24,7 +27,7 @@ public final class Pdf {
     }
 
     /** The text of each page, in order. */
-    public static java.util.List<String> pages(byte[] pdf) {
+    public static List<String> pages(byte[] pdf) {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             java.util.List<String> out = new java.util.ArrayList<>();
             PDFTextStripper s = new PDFTextStripper();
@@ -70,6 +73,31 @@ public final class Pdf {
             return n;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Each heading shares its page with the start of what it heads ({@code headingAndStart}: heading, then the
+     * first words that must follow it on the same page), e.g. a table's first header or a chart's axis label.
+     */
+    public static void assertHeadingsKeepTheirContent(List<String> pages, String lang,
+                                                      List<String[]> headingAndStart) {
+        for (String[] hs : headingAndStart) {
+            boolean found = false;
+            for (int i = 0; i < pages.size(); i++) {
+                String page = pages.get(i);
+                int h = page.indexOf(hs[0] + "\n");
+                if (h < 0) {
+                    h = page.indexOf(hs[0] + " ");
+                }
+                if (h < 0) {
+                    continue;
+                }
+                found = true;
+                assertThat(page.indexOf(hs[1], h + hs[0].length())).as("'%s' on page %d (%s) followed by '%s'",
+                        hs[0], i + 1, lang, hs[1]).isGreaterThan(h);
+            }
+            assertThat(found).as("heading '%s' (%s)", hs[0], lang).isTrue();
         }
     }
 }

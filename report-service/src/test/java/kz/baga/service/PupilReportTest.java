@@ -3,9 +3,6 @@ package kz.baga.service;
 import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +10,10 @@ import java.util.regex.Pattern;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.SchoolModel;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
@@ -40,7 +37,7 @@ class PupilReportTest {
     Charts charts;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     SnapshotRegistry snapshots;
@@ -49,42 +46,8 @@ class PupilReportTest {
         byte[] pdf = as("parent.premium").queryParam("term", term).queryParam("lang", lang)
                 .get("/api/v1/students/" + Fixture.premiumChild() + "/report.pdf").then().statusCode(200).extract()
                 .asByteArray();
-        preview("pupil-" + lang + "-term" + term + ".pdf", pdf);
+        Preview.save("pupil-" + lang + "-term" + term + ".pdf", pdf);
         return pdf;
-    }
-
-    static void preview(String name, byte[] bytes) {
-        try {
-            Path dir = Path.of("target", "render-preview");
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(name), bytes);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Each section heading shares its page with the start of what it heads: a table's first header, the chart's
-     * axis label, the first subject of the grid.
-     */
-    static void headingsKeepTheirContent(List<String> pages, String lang, List<String[]> headingAndStart) {
-        for (String[] hs : headingAndStart) {
-            boolean found = false;
-            for (int i = 0; i < pages.size(); i++) {
-                String page = pages.get(i);
-                int h = page.indexOf(hs[0] + "\n");
-                if (h < 0) {
-                    h = page.indexOf(hs[0] + " ");
-                }
-                if (h < 0) {
-                    continue;
-                }
-                found = true;
-                assertThat(page.indexOf(hs[1], h + hs[0].length())).as("'%s' on page %d (%s) followed by '%s'",
-                        hs[0], i + 1, lang, hs[1]).isGreaterThan(h);
-            }
-            assertThat(found).as("heading '%s' (%s)", hs[0], lang).isTrue();
-        }
     }
 
     @Test
@@ -95,7 +58,7 @@ class PupilReportTest {
                 String firstSubject = as("parent.premium").queryParam("lang", lang)
                         .get("/api/v1/students/" + Fixture.premiumChild() + "/analytics").jsonPath()
                         .getString("dynamics[0].subjectName");
-                headingsKeepTheirContent(pages, lang, List.of(
+                Pdf.assertHeadingsKeepTheirContent(pages, lang, List.of(
                         new String[]{Lang.t(lang, "marks"), Lang.t(lang, "subject")},
                         new String[]{Lang.t(lang, "place"), Lang.t(lang, "place.of", 1, 1).substring(0, 1).isEmpty()
                                 ? "" : ":"},
@@ -116,7 +79,7 @@ class PupilReportTest {
         assertThat(en).containsPattern(ENGLISH_MONTH.pattern());
         assertThat(ru).doesNotContainPattern(ENGLISH_MONTH.pattern());
         assertThat(kk).doesNotContainPattern(ENGLISH_MONTH.pattern());
-        // header words are whole (a narrow column used to break "четверт|ь", "Қорытынд|ы")
+        // header words are whole (a narrow column would break "четверт|ь", "Қорытынд|ы")
         assertThat(ru).contains("четверть").contains("Итоговая").contains("Годовая");
         assertThat(kk).contains("тоқсан").contains("Қорытынды").contains("Жылдық");
         // reasons in the reader's language: no English sentence in kk or ru
@@ -128,13 +91,13 @@ class PupilReportTest {
     private LocalDate switchDate;
 
     /** The pupil's real points with a platform switch laid over them (Kundelik before it, BilimClass after). */
-    private List<Views.Point> switched(List<Views.Point> points, boolean mixedMonth) {
-        List<Views.Point> out = new ArrayList<>();
-        for (Views.Point p : points) {
+    private List<ViewBuilder.Point> switched(List<ViewBuilder.Point> points, boolean mixedMonth) {
+        List<ViewBuilder.Point> out = new ArrayList<>();
+        for (ViewBuilder.Point p : points) {
             List<String> src = p.periodStart().isBefore(switchDate) ? List.of("kundelik")
                     : mixedMonth && p.periodStart().getMonth() == switchDate.getMonth()
                     ? List.of("bilimclass", "kundelik") : List.of("bilimclass");
-            out.add(new Views.Point(p.periodStart(), p.avgPct(), p.classAvgPct(), p.events(), src));
+            out.add(new ViewBuilder.Point(p.periodStart(), p.avgPct(), p.classAvgPct(), p.events(), src));
         }
         return out;
     }
@@ -146,7 +109,7 @@ class PupilReportTest {
         String id = Fixture.premiumChild();
         SchoolModel.Student st = school.student(id);
         String year = st.academicYear();
-        List<Views.Point> overall = views.dynamics(school, id, year, "ALL");
+        List<ViewBuilder.Point> overall = views.dynamics(school, id, year, "ALL");
         // the sample: Kundelik's journal up to December, BilimClass from January
         assertThat(overall).allSatisfy(p -> assertThat(p.sources()).containsExactly(
                 p.periodStart().isBefore(LocalDate.of(2026, 1, 1)) ? "kundelik" : "bilimclass"));
@@ -160,7 +123,7 @@ class PupilReportTest {
         assertThat(cut).isNotNull();
         assertThat(cut.from()).containsExactly("kundelik");
         assertThat(cut.to()).containsExactly("bilimclass");
-        assertThat(cut.start()).isEqualTo(cut.end()).isEqualTo(overall.stream().map(Views.Point::periodStart)
+        assertThat(cut.start()).isEqualTo(cut.end()).isEqualTo(overall.stream().map(ViewBuilder.Point::periodStart)
                 .filter(d -> !d.isBefore(switchDate)).findFirst().orElseThrow());
         Charts.SourceSwitch band = Charts.sourceSwitch(switched(overall, true));
         assertThat(band.end()).isAfter(band.start());
@@ -170,19 +133,20 @@ class PupilReportTest {
         for (String lang : Lang.SUPPORTED) {
             String svg = charts.svg(charts.dynamics(switched(overall, true), "t", lang), 800, 400);
             assertThat(svg).contains(band.label(lang));
-            preview("dynamics-switch-" + lang + ".svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            preview("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
+            Preview.save("dynamics-switch-" + lang + ".svg", svg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Preview.save("dynamics-switch-" + lang + ".png", charts.png(charts.dynamics(switched(overall, false), "t",
                     lang), 800, 400));
 
-            Views.Analytics a = views.analytics(snap, school, st, id, year, lang);
-            List<Views.SubjectDynamics> subjects = a.dynamics().stream()
-                    .map(sd -> new Views.SubjectDynamics(sd.subjectCode(), sd.subjectName(), switched(sd.points(), true)))
+            ViewBuilder.Analytics a = views.analytics(snap, school, st, id, year, lang);
+            List<ViewBuilder.SubjectDynamics> subjects = a.dynamics().stream()
+                    .map(sd -> new ViewBuilder.SubjectDynamics(sd.subjectCode(), sd.subjectName(),
+                            switched(sd.points(), true)))
                     .toList();
-            Views.Analytics withSwitch = new Views.Analytics(a.studentId(), a.classLabel(), a.academicYear(),
+            ViewBuilder.Analytics withSwitch = new ViewBuilder.Analytics(a.studentId(), a.classLabel(), a.academicYear(),
                     a.snapshotId(), a.rulesVersion(), a.places(), subjects, a.medals());
             byte[] pdf = pdfs.pupilReport(new Pdfs.PupilReport(snap, lang, "school",
                     views.grades(snap, school, st, id, year, lang), withSwitch, 3, switched(overall, true)));
-            preview("pupil-switch-" + lang + ".pdf", pdf);
+            Preview.save("pupil-switch-" + lang + ".pdf", pdf);
             // PDFBox sometimes splits a word after its first capital: compared without white space
             String text = String.join("", Pdf.pages(pdf)).replaceAll("\\s+", "");
             assertThat(text).contains(band.label(lang).replaceAll("\\s+", ""))

@@ -114,7 +114,8 @@ class ReasonsResourceTest {
         String csv = as("school").queryParam("lang", "kk").header("Accept", "text/csv")
                 .get(SCHOOL + "/medal-candidates").then().statusCode(200).extract().asString();
         assertThat(csv).contains(kk.getString("candidates[0].reasons"));
-        StudentResourceTest.checkBad(as("school").queryParam("lang", "de").get(SCHOOL + "/medal-candidates"), "lang");
+        as("school").queryParam("lang", "de").get(SCHOOL + "/medal-candidates")
+                .then().spec(Problems.badParameter("lang"));
     }
 
     @Test
@@ -122,7 +123,7 @@ class ReasonsResourceTest {
         for (String lang : List.of("kk", "ru")) {
             byte[] pdf = as("school").queryParam("lang", lang).get(SCHOOL + "/medal-candidates.pdf").then()
                     .statusCode(200).extract().asByteArray();
-            PupilReportTest.preview("medal-candidates-" + lang + ".pdf", pdf);
+            Preview.save("medal-candidates-" + lang + ".pdf", pdf);
             String text = Pdf.text(pdf);
             assertThat(text).doesNotContain("every mark").doesNotContain("annual mark").doesNotContain("term ");
             String first = as("school").queryParam("lang", lang).get(SCHOOL + "/medal-candidates").jsonPath()

@@ -4,13 +4,9 @@ import static kz.baga.service.Fixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,10 +16,8 @@ import jakarta.inject.Inject;
 import kz.baga.service.render.RenderCache;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Rendered charts, PDFs and JSON answers (pupils' grades and analytics, medal candidates, indicators) are cached
@@ -31,8 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * snapshot renders anew.
  */
 @QuarkusTest
-@TestProfile(RenderCacheProfile.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestProfile(IsolatedProfile.class)
 class RenderCacheTest {
 
     @Inject
@@ -47,20 +40,18 @@ class RenderCacheTest {
     @Inject
     SnapshotRegistry snapshots;
 
+    /** Every test starts from an empty cache: what it renders and hits is its own. */
+    @BeforeEach
+    void emptyCache() {
+        cache.clear();
+    }
+
     private double renders(String kind) {
         return registry.counter("baga.rendered.renders", "kind", kind).count();
     }
 
-    private long audited(String action, String outcome) throws Exception {
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM audit_log WHERE action = ? AND outcome = ?")) {
-            ps.setString(1, action);
-            ps.setString(2, outcome);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long audited(String action, String outcome) {
+        return AuditRecords.action(action).outcome(outcome).count(ds);
     }
 
     private static String pupil(String path) {
@@ -68,9 +59,7 @@ class RenderCacheTest {
     }
 
     @Test
-    @Order(0)
-    void aHitIsStillCheckedAndAudited() throws Exception {
-        cache.clear();
+    void aHitIsStillCheckedAndAudited() {
         double pngRenders = renders("student.dynamics.png");
         long chartAudits = audited("student.chart", "ALLOWED");
         byte[] first = as("parent.premium").get(pupil("charts/dynamics.png")).then().statusCode(200)
@@ -99,7 +88,7 @@ class RenderCacheTest {
         String svg2 = as("parent.premium").get(pupil("charts/dynamics.svg")).then().statusCode(200).extract().asString();
         assertThat(svg2).isEqualTo(svg1).contains("<svg");
 
-        // cached bytes are no way around the access rules, and refusals are audited as before
+        // cached bytes are no way around the access rules, and refusals are audited all the same
         long denied = audited("student.chart", "DENIED");
         as("parent.free").get(pupil("charts/dynamics.png")).then().statusCode(403);
         as("department").get(pupil("charts/dynamics.png")).then().statusCode(403);
@@ -110,9 +99,7 @@ class RenderCacheTest {
     }
 
     @Test
-    @Order(1)
     void jsonAnswersAreCachedYetCheckedAndAuditedEveryTime() throws Exception {
-        cache.clear();
         String analytics = pupil("analytics");
         double renders = renders("student.analytics.json");
         long allowed = audited("student.analytics", "ALLOWED");
@@ -125,7 +112,7 @@ class RenderCacheTest {
         assertThat(hit).isEqualTo(miss);
         assertThat(staff).isEqualTo(miss);
         assertThat(renders("student.analytics.json")).isEqualTo(renders + 1);
-        // a hit is no way around the access rules, and refusals are audited as before
+        // a hit is no way around the access rules, and refusals are audited all the same
         as("parent.free").get(analytics).then().statusCode(403);
         as("department").get(analytics).then().statusCode(403);
         as("parent.free").get("/api/v1/students/" + Fixture.freeChild() + "/analytics").then().statusCode(402);
@@ -183,7 +170,6 @@ class RenderCacheTest {
     }
 
     @Test
-    @Order(2)
     void noAuditRecordNoCachedBytes() throws Exception {
         String png = pupil("charts/dynamics.png");
         String pdf = pupil("report.pdf");
@@ -199,26 +185,17 @@ class RenderCacheTest {
         as("parent.premium").get(grades).then().statusCode(200);
         long size = cache.size();
         assertThat(size).isGreaterThanOrEqualTo(6);
-        try (Connection c = TestDatabase.owner(); Statement s = c.createStatement()) {
-            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
-            try {
-                for (String[] req : new String[][]{{"parent.premium", png}, {"parent.premium", pdf},
-                        {"school", medals}, {"school", medalsJson}, {"parent.premium", analytics},
-                        {"parent.premium", grades}}) {
-                    as(req[0]).get(req[1]).then().statusCode(503)
-                            .contentType("application/problem+json")
-                            .body("type", equalTo("https://baga.kz/problems/audit-unavailable"));
-                }
-            } finally {
-                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
+        TestDatabase.withAuditLogOffline(() -> {
+            for (String[] req : new String[][]{{"parent.premium", png}, {"parent.premium", pdf}, {"school", medals},
+                    {"school", medalsJson}, {"parent.premium", analytics}, {"parent.premium", grades}}) {
+                as(req[0]).get(req[1]).then().spec(Problems.problem(503, "audit-unavailable"));
             }
-        }
+        });
         as("parent.premium").get(png).then().statusCode(200);
         as("auditor").get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
     }
 
     @Test
-    @Order(3)
     void indicatorsJsonIsCachedAndAccessStillChecked() {
         String url = "/api/v1/districts/" + Fixture.DISTRICT + "/indicators";
         double before = renders("district.indicators.json");
@@ -238,7 +215,6 @@ class RenderCacheTest {
     }
 
     @Test
-    @Order(4)
     void aNewSnapshotRendersAnew() throws Exception {
         Snapshot old = snapshots.require();
         String pdfUrl = pupil("report.pdf");
@@ -259,14 +235,7 @@ class RenderCacheTest {
         assertThat(oldAnalytics).contains("\"snapshotId\":\"" + old.id() + "\"");
 
         // commit a new snapshot the way the pipeline does (same data, new id)
-        Path root = snapshots.root();
-        String newId = old.id() + "-r";
-        TestDatabase.commitCopy(root, old.dir(), old.id(), newId);
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline) && !newId.equals(snapshots.require().id())) {
-            Thread.sleep(100);
-        }
-        assertThat(snapshots.require().id()).isEqualTo(newId);
+        String newId = TestDatabase.switchSnapshot(snapshots, "-r");
 
         double pngRenders = renders("student.dynamics.png");
         byte[] newPdf = as("parent.premium").get(pdfUrl).then().statusCode(200).header("X-Baga-Snapshot", newId)

@@ -23,10 +23,10 @@ class RenderedReportsTest {
             byte[] pdf = as("department").queryParam("term", 4).queryParam("lang", lang)
                     .get("/api/v1/districts/" + Fixture.DISTRICT + "/report.pdf").then().statusCode(200).extract()
                     .asByteArray();
-            PupilReportTest.preview("district-" + lang + ".pdf", pdf);
+            Preview.save("district-" + lang + ".pdf", pdf);
             List<String> pages = Pdf.pages(pdf);
             String firstHeader = Lang.t(lang, "pupils.n");
-            PupilReportTest.headingsKeepTheirContent(pages, lang, List.of(
+            Pdf.assertHeadingsKeepTheirContent(pages, lang, List.of(
                     new String[]{Lang.t(lang, "by.school"), firstHeader},
                     new String[]{Lang.t(lang, "by.grade"), firstHeader},
                     new String[]{Lang.t(lang, "by.subject"), firstHeader}));
@@ -39,7 +39,7 @@ class RenderedReportsTest {
             byte[] pdf = as("school").queryParam("lang", lang)
                     .get("/api/v1/schools/" + Fixture.SCHOOL + "/medal-candidates.pdf").then().statusCode(200)
                     .extract().asByteArray();
-            PupilReportTest.preview("medal-candidates-" + lang + ".pdf", pdf);
+            Preview.save("medal-candidates-" + lang + ".pdf", pdf);
             assertThat(Pdf.text(pdf)).contains(Lang.t(lang, "status.ON_TRACK"));
         }
     }
@@ -57,7 +57,7 @@ class RenderedReportsTest {
                         .queryParam("height", size[1]).get("/api/v1/students/" + id + "/charts/dynamics.png").then()
                         .statusCode(200).extract().asByteArray();
                 if (size[0] == 800) {
-                    PupilReportTest.preview("dynamics-" + lang + ".png", png);
+                    Preview.save("dynamics-" + lang + ".png", png);
                 }
                 BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
                 int w = img.getWidth();

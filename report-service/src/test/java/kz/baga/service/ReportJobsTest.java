@@ -1,15 +1,18 @@
 package kz.baga.service;
 
 import static kz.baga.service.Fixture.as;
+import static kz.baga.service.ReportJobClient.JOB_URL;
+import static kz.baga.service.ReportJobClient.REPORT;
+import static kz.baga.service.ReportJobClient.awaitFinished;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,9 +41,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ReportJobsTest {
 
-    static final String REPORT = "/api/v1/districts/" + Fixture.DISTRICT + "/report.pdf";
-    static final String JOB_URL = "(http://[^/]+)?/api/v1/report-jobs/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
     @Inject
     SnapshotRegistry snapshots;
 
@@ -53,39 +53,12 @@ class ReportJobsTest {
     @Inject
     AgroalDataSource ds;
 
-    private static boolean accountsMade;
-
+    /** A second department account of the same district, and one of another district (made once, then 409). */
     @BeforeEach
     void accounts() {
-        if (accountsMade) {
-            return;
-        }
-        accountsMade = true;
-        // a second department account of the same district, and one of another district
         for (String[] u : new String[][]{{"department.twin", Fixture.DISTRICT}, {"department.medeu", "ALM-MEDEU"}}) {
-            as("admin").contentType(ContentType.JSON)
-                    .body(Map.of("username", u[0], "password", Fixture.PASSWORD, "role", "department", "districtId", u[1]))
-                    .post("/api/v1/admin/users").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(201), equalTo(409)));
-        }
-    }
-
-    /** Polls the job URL (JSON) until the job leaves QUEUED/RUNNING. */
-    static JsonPath awaitFinished(String user, String location) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (true) {
-            JsonPath j = as(user).accept(ContentType.JSON).get(location).then().statusCode(200)
-                    .contentType(ContentType.JSON).extract().jsonPath();
-            String status = j.getString("status");
-            assertThat(status).isIn("QUEUED", "RUNNING", "DONE", "FAILED");
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                return j;
-            }
-            assertThat(Instant.now()).as("job finished in time").isBefore(deadline);
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
+            Fixture.createAccount(u[0], Fixture.PASSWORD, "department", u[1])
+                    .statusCode(anyOf(equalTo(201), equalTo(409)));
         }
     }
 
@@ -192,9 +165,7 @@ class ReportJobsTest {
         // nobody else: problem+json 403
         for (String other : List.of("department.medeu", "parent.premium", "parent.free", "school", "auditor", "admin")) {
             for (String url : List.of(location, pdfUrl)) {
-                as(other).get(url).then().statusCode(403).contentType("application/problem+json")
-                        .body("type", equalTo("https://baga.kz/problems/forbidden"))
-                        .body("status", equalTo(403));
+                as(other).get(url).then().spec(Problems.problem(403, "forbidden"));
             }
         }
         RestAssured.get(location).then().statusCode(401);
@@ -213,18 +184,16 @@ class ReportJobsTest {
     void unknownJobsAreProblems() {
         for (String id : List.of(UUID.randomUUID().toString(), "not-a-uuid")) {
             for (String url : List.of("/api/v1/report-jobs/" + id, "/api/v1/report-jobs/" + id + "/report.pdf")) {
-                as("department").get(url).then().statusCode(404).contentType("application/problem+json")
-                        .body("type", equalTo("https://baga.kz/problems/job-not-found"))
-                        .body("status", equalTo(404))
-                        .body("detail", org.hamcrest.Matchers.containsString(id));
+                as("department").get(url).then().spec(Problems.problem(404, "job-not-found"))
+                        .body("detail", containsString(id));
             }
         }
         // bad parameters are refused before any job exists
-        StudentResourceTest.checkBad(as("department").queryParam("async", "maybe").get(REPORT), "async");
-        StudentResourceTest.checkBad(as("department").header("Prefer", "respond-async").queryParam("term", 9)
-                .get(REPORT), "term");
-        StudentResourceTest.checkBad(as("department").queryParam("async", "true").queryParam("lang", "fr")
-                .get(REPORT), "lang");
+        as("department").queryParam("async", "maybe").get(REPORT).then().spec(Problems.badParameter("async"));
+        as("department").header("Prefer", "respond-async").queryParam("term", 9)
+                .get(REPORT).then().spec(Problems.badParameter("term"));
+        as("department").queryParam("async", "true").queryParam("lang", "fr")
+                .get(REPORT).then().spec(Problems.badParameter("lang"));
         // roles that cannot read the district get no job either
         as("school").queryParam("async", "true").get(REPORT).then().statusCode(403);
         as("department.medeu").queryParam("async", "true").get(REPORT).then().statusCode(403);
@@ -243,11 +212,9 @@ class ReportJobsTest {
         assertThat(j.getString("status")).isEqualTo("FAILED");
         assertThat(j.getString("error")).contains("chart renderer exploded");
         assertThat(j.getString("resultUrl")).isNull();
-        as("department").accept("application/pdf").get(location).then().statusCode(409)
-                .contentType("application/problem+json").body("type", equalTo("https://baga.kz/problems/job-failed"));
-        as("department").get(location + "/report.pdf").then().statusCode(409)
-                .body("type", equalTo("https://baga.kz/problems/job-failed"))
-                .body("detail", org.hamcrest.Matchers.containsString("chart renderer exploded"));
+        as("department").accept("application/pdf").get(location).then().spec(Problems.problem(409, "job-failed"));
+        as("department").get(location + "/report.pdf").then().spec(Problems.problem(409, "job-failed"))
+                .body("detail", containsString("chart renderer exploded"));
     }
 
     @Test
@@ -265,9 +232,8 @@ class ReportJobsTest {
             as("department").accept("application/pdf").get(location).then().statusCode(202)
                     .contentType(ContentType.JSON).header("Retry-After", notNullValue())
                     .body("status", org.hamcrest.Matchers.oneOf("QUEUED", "RUNNING"));
-            as("department").get(location + "/report.pdf").then().statusCode(409)
-                    .header("Retry-After", notNullValue())
-                    .body("type", equalTo("https://baga.kz/problems/job-not-ready"));
+            as("department").get(location + "/report.pdf").then().spec(Problems.problem(409, "job-not-ready"))
+                    .header("Retry-After", notNullValue());
             as("department").get(location).then().statusCode(200).header("Retry-After", notNullValue())
                     .body("resultUrl", nullValue());
         } finally {
@@ -277,17 +243,17 @@ class ReportJobsTest {
     }
 
     @Test
-    void submissionsAndFetchesAreAudited() throws Exception {
-        long submitted = count("district.report.job", "department", "ALLOWED");
-        long fetched = count("district.report.job.result", "department.twin", "ALLOWED");
-        long refused = count("district.report.job.result", "department.medeu", "DENIED");
+    void submissionsAndFetchesAreAudited() {
+        long submitted = audited("district.report.job", "department", "ALLOWED");
+        long fetched = audited("district.report.job.result", "department.twin", "ALLOWED");
+        long refused = audited("district.report.job.result", "department.medeu", "DENIED");
         String location = submit("department", null, "true");
-        assertThat(count("district.report.job", "department", "ALLOWED")).isEqualTo(submitted + 1);
+        assertThat(audited("district.report.job", "department", "ALLOWED")).isEqualTo(submitted + 1);
         awaitFinished("department", location);
         as("department.twin").get(location + "/report.pdf").then().statusCode(200);
-        assertThat(count("district.report.job.result", "department.twin", "ALLOWED")).isEqualTo(fetched + 1);
+        assertThat(audited("district.report.job.result", "department.twin", "ALLOWED")).isEqualTo(fetched + 1);
         as("department.medeu").get(location + "/report.pdf").then().statusCode(403);
-        assertThat(count("district.report.job.result", "department.medeu", "DENIED")).isEqualTo(refused + 1);
+        assertThat(audited("district.report.job.result", "department.medeu", "DENIED")).isEqualTo(refused + 1);
 
         String id = location.substring(location.lastIndexOf('/') + 1);
         as("auditor").queryParam("limit", 10000).get("/api/v1/audit").then().statusCode(200)
@@ -331,17 +297,9 @@ class ReportJobsTest {
                 .contains("respond-async").contains("\"202\"").contains("JobView");
     }
 
-    private long count(String action, String user, String outcome) throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM audit_log WHERE action = ? "
-                + "AND username = ? AND outcome = ? AND district_id = ? AND client_addr IS NOT NULL")) {
-            ps.setString(1, action);
-            ps.setString(2, user);
-            ps.setString(3, outcome);
-            ps.setString(4, Fixture.DISTRICT);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    /** Job records of the sample district by {@code user}, each naming the client's address. */
+    private long audited(String action, String user, String outcome) {
+        return AuditRecords.action(action).user(user).outcome(outcome).district(Fixture.DISTRICT).withClientAddress()
+                .count(ds);
     }
 }

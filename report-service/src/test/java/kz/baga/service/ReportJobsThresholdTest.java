@@ -1,24 +1,19 @@
 package kz.baga.service;
 
 import static kz.baga.service.Fixture.as;
-import static kz.baga.service.ReportJobsTest.REPORT;
-import static kz.baga.service.ReportJobsTest.awaitFinished;
+import static kz.baga.service.ReportJobClient.REPORT;
+import static kz.baga.service.ReportJobClient.awaitFinished;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,7 +50,7 @@ class ReportJobsThresholdTest {
     @Test
     void aboveTheThresholdTheReportIsAJob() {
         Response r = as("department").queryParam("term", 4).get(REPORT);
-        r.then().statusCode(202).header("Location", matchesPattern(ReportJobsTest.JOB_URL))
+        r.then().statusCode(202).header("Location", matchesPattern(ReportJobClient.JOB_URL))
                 .header("Preference-Applied", nullValue()).body("params.schools", equalTo(2));
         assertThat(awaitFinished("department", r.header("Location")).getString("status")).isEqualTo("DONE");
         // ?async=false still renders inline
@@ -75,22 +70,20 @@ class ReportJobsThresholdTest {
             return "%PDF-1.4 blocker".getBytes();
         });
         String location;
-        String newId = old.id() + "-next";
+        String newId;
         try {
-            waitFor(() -> "RUNNING".equals(jobs.find(blocker).orElseThrow().status()));
+            Poll.until("the blocker running", Duration.ofSeconds(30),
+                    () -> "RUNNING".equals(jobs.find(blocker).orElseThrow().status()));
             Response queued = as("department").queryParam("term", 4).queryParam("lang", "kk").get(REPORT);
             queued.then().statusCode(202).body("status", equalTo("QUEUED")).body("snapshotId", equalTo(old.id()));
             location = queued.header("Location");
 
             // the queue is full: refused with a problem and Retry-After, nothing waits unbounded
-            as("department").queryParam("term", 3).get(REPORT).then().statusCode(503)
-                    .contentType("application/problem+json").header("Retry-After", notNullValue())
-                    .body("type", equalTo("https://baga.kz/problems/jobs-busy"));
+            as("department").queryParam("term", 3).get(REPORT).then().spec(Problems.problem(503, "jobs-busy"))
+                    .header("Retry-After", notNullValue());
 
             // the pipeline commits a new snapshot while the job waits
-            Path root = registry.root();
-            TestDatabase.commitCopy(root, old.dir(), old.id(), newId);
-            waitFor(() -> newId.equals(registry.require().id()));
+            newId = TestDatabase.switchSnapshot(registry, "-next");
         } finally {
             gate.countDown();
         }
@@ -99,9 +92,7 @@ class ReportJobsThresholdTest {
         assertThat(done.getString("snapshotId")).isEqualTo(old.id());
 
         // the old snapshot disappears (the pipeline keeps only the last few): the stored result is still served
-        try (Stream<Path> s = Files.walk(old.dir())) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestDatabase.delete(old.dir());
         byte[] pdf = as("department").get(location + "/report.pdf").then().statusCode(200)
                 .header("X-Baga-Snapshot", old.id()).extract().asByteArray();
         String text = Pdf.text(pdf);
@@ -139,15 +130,6 @@ class ReportJobsThresholdTest {
         assertThat(jobs.expireResults()).isGreaterThanOrEqualTo(1);
         as("department").get(location).then().statusCode(200).body("status", equalTo("DONE"))
                 .body("expired", equalTo(true)).body("resultUrl", nullValue()).body("sizeBytes", equalTo(size));
-        as("department").get(location + "/report.pdf").then().statusCode(410)
-                .contentType("application/problem+json").body("type", equalTo("https://baga.kz/problems/job-expired"));
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("condition reached in time").isBefore(deadline);
-            Thread.sleep(100);
-        }
+        as("department").get(location + "/report.pdf").then().spec(Problems.problem(410, "job-expired"));
     }
 }

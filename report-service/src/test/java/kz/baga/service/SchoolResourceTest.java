@@ -31,8 +31,8 @@ class SchoolResourceTest {
             for (String other : List.of("parent.premium", "parent.free", "department", "auditor", "admin")) {
                 as(other).get(BASE + p).then().statusCode(403);
             }
-            as("school").get("/api/v1/schools/" + Fixture.OTHER_SCHOOL + p).then().statusCode(403)
-                    .body("type", equalTo("https://baga.kz/problems/forbidden"));
+            as("school").get("/api/v1/schools/" + Fixture.OTHER_SCHOOL + p).then()
+                    .spec(Problems.problem(403, "forbidden"));
         }
     }
 
@@ -81,12 +81,11 @@ class SchoolResourceTest {
                     .isEqualTo(x.integer("rank"));
         }
         assertThat(r.jsonPath().getInt("classSize")).isEqualTo(expected.get(0).integer("class_size"));
-        as("school").get(BASE + "/classes/99Z/rankings").then().statusCode(404)
-                .body("type", equalTo("https://baga.kz/problems/not-found"));
-        StudentResourceTest.checkBad(as("school").queryParam("subject", "NOPE").get(BASE + "/classes/11А/rankings"),
-                "subject");
-        StudentResourceTest.checkBad(as("school").queryParam("term", "-1").get(BASE + "/classes/11А/rankings"),
-                "term");
+        as("school").get(BASE + "/classes/99Z/rankings").then().spec(Problems.problem(404, "not-found"));
+        as("school").queryParam("subject", "NOPE").get(BASE + "/classes/11А/rankings")
+                .then().spec(Problems.badParameter("subject"));
+        as("school").queryParam("term", "-1").get(BASE + "/classes/11А/rankings")
+                .then().spec(Problems.badParameter("term"));
     }
 
     @Test
@@ -116,9 +115,7 @@ class SchoolResourceTest {
         for (String section : List.of("conflicts", "gaps", "other")) {
             named.addAll(r.jsonPath().getList(section + ".studentId", String.class));
         }
-        List<Map<String, Object>> records = as("auditor").get("/api/v1/audit").then().extract().jsonPath()
-                .getList("records");
-        Map<String, Object> last = records.stream().filter(x -> "school.reconciliation".equals(x.get("action")))
+        Map<String, Object> last = AuditRecords.listed().stream().filter(x -> "school.reconciliation".equals(x.get("action")))
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(new java.util.TreeSet<>(List.of(((String) last.get("studentIds")).split(",")))).isEqualTo(named);
     }

@@ -43,23 +43,19 @@ class StudentResourceTest {
         for (String p : PUPIL_PATHS) {
             boolean premiumOnly = !p.equals("grades");
             RestAssured.get(url(premium, p)).then().statusCode(401);
-            RestAssured.given().auth().preemptive().basic("parent.premium", "wrong").get(url(premium, p))
-                    .then().statusCode(401);
+            as("parent.premium", "wrong").get(url(premium, p)).then().statusCode(401);
             as("parent.premium").get(url(premium, p)).then().statusCode(200);
             as("school").get(url(premium, p)).then().statusCode(200);
             as("parent.free").get(url(free, p)).then().statusCode(premiumOnly ? 402 : 200);
             if (premiumOnly) {
-                as("parent.free").get(url(free, p)).then()
-                        .contentType("application/problem+json")
-                        .body("type", equalTo("https://baga.kz/problems/subscription-required"));
+                as("parent.free").get(url(free, p)).then().spec(Problems.problem(402, "subscription-required"));
             }
             // not your child / not your school / not your role / no such pupil: all 403, same problem type
             as("parent.free").get(url(premium, p)).then().statusCode(403);
             as("parent.premium").get(url(free, p)).then().statusCode(403);
             as("parent.premium").get(url(Fixture.NO_SUCH_PUPIL, p)).then().statusCode(403);
             as("school").get(url(Fixture.otherSchoolPupil(), p)).then().statusCode(403);
-            as("school").get(url(Fixture.NO_SUCH_PUPIL, p)).then().statusCode(403)
-                    .body("type", equalTo("https://baga.kz/problems/forbidden"));
+            as("school").get(url(Fixture.NO_SUCH_PUPIL, p)).then().spec(Problems.problem(403, "forbidden"));
             as("department").get(url(premium, p)).then().statusCode(403);
             as("auditor").get(url(premium, p)).then().statusCode(403);
             as("admin").get(url(premium, p)).then().statusCode(403);
@@ -178,54 +174,41 @@ class StudentResourceTest {
     @Test
     void badParametersAreNamed() {
         String id = Fixture.premiumChild();
-        checkBad(as("parent.premium").queryParam("year", "1999-2000").get(url(id, "grades")), "year");
-        checkBad(as("parent.premium").queryParam("year", "last").get(url(id, "analytics")), "year");
-        checkBad(as("parent.premium").queryParam("term", "5").get(url(id, "report.pdf")), "term");
-        checkBad(as("parent.premium").queryParam("term", "x").get(url(id, "report.pdf")), "term");
-        checkBad(as("parent.premium").queryParam("subject", "ASTROLOGY").get(url(id, "charts/dynamics.png")),
-                "subject");
-        checkBad(as("parent.premium").queryParam("lang", "de").get(url(id, "charts/dynamics.svg")), "lang");
-        checkBad(as("parent.premium").queryParam("width", "5").get(url(id, "charts/dynamics.png")), "width");
-    }
-
-    static void checkBad(Response r, String parameter) {
-        r.then().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("https://baga.kz/problems/bad-parameter"))
-                .body("parameter", equalTo(parameter))
-                .body("status", equalTo(400));
+        as("parent.premium").queryParam("year", "1999-2000").get(url(id, "grades"))
+                .then().spec(Problems.badParameter("year"));
+        as("parent.premium").queryParam("year", "last").get(url(id, "analytics"))
+                .then().spec(Problems.badParameter("year"));
+        as("parent.premium").queryParam("term", "5").get(url(id, "report.pdf"))
+                .then().spec(Problems.badParameter("term"));
+        as("parent.premium").queryParam("term", "x").get(url(id, "report.pdf"))
+                .then().spec(Problems.badParameter("term"));
+        as("parent.premium").queryParam("subject", "ASTROLOGY").get(url(id, "charts/dynamics.png"))
+                .then().spec(Problems.badParameter("subject"));
+        as("parent.premium").queryParam("lang", "de").get(url(id, "charts/dynamics.svg"))
+                .then().spec(Problems.badParameter("lang"));
+        as("parent.premium").queryParam("width", "5").get(url(id, "charts/dynamics.png"))
+                .then().spec(Problems.badParameter("width"));
     }
 
     @Test
-    void allowedAndDeniedReadsAreAudited() throws Exception {
+    void allowedAndDeniedReadsAreAudited() {
         String id = Fixture.premiumChild();
-        long before = count("student.grades", id, "ALLOWED", "parent.premium");
-        as("parent.premium").get(url(id, "grades")).then().statusCode(200);
-        assertThat(count("student.grades", id, "ALLOWED", "parent.premium")).isEqualTo(before + 1);
-
-        long denied = count("student.grades", id, "DENIED", "parent.free");
-        as("parent.free").get(url(id, "grades")).then().statusCode(403);
-        assertThat(count("student.grades", id, "DENIED", "parent.free")).isEqualTo(denied + 1);
-
-        long nobody = count("student.analytics", Fixture.NO_SUCH_PUPIL, "DENIED", "school");
-        as("school").get(url(Fixture.NO_SUCH_PUPIL, "analytics")).then().statusCode(403);
-        assertThat(count("student.analytics", Fixture.NO_SUCH_PUPIL, "DENIED", "school")).isEqualTo(nobody + 1);
-
-        long paywall = count("student.analytics", Fixture.freeChild(), "DENIED", "parent.free");
-        as("parent.free").get(url(Fixture.freeChild(), "analytics")).then().statusCode(402);
-        assertThat(count("student.analytics", Fixture.freeChild(), "DENIED", "parent.free")).isEqualTo(paywall + 1);
+        assertRecorded("student.grades", id, "ALLOWED", "parent.premium",
+                () -> as("parent.premium").get(url(id, "grades")).then().statusCode(200));
+        assertRecorded("student.grades", id, "DENIED", "parent.free",
+                () -> as("parent.free").get(url(id, "grades")).then().statusCode(403));
+        assertRecorded("student.analytics", Fixture.NO_SUCH_PUPIL, "DENIED", "school",
+                () -> as("school").get(url(Fixture.NO_SUCH_PUPIL, "analytics")).then().statusCode(403));
+        assertRecorded("student.analytics", Fixture.freeChild(), "DENIED", "parent.free",
+                () -> as("parent.free").get(url(Fixture.freeChild(), "analytics")).then().statusCode(402));
     }
 
-    private long count(String action, String student, String outcome, String user) throws Exception {
-        try (var c = ds.getConnection(); var ps = c.prepareStatement("SELECT count(*) FROM audit_log WHERE action = ? "
-                + "AND student_ids = ? AND outcome = ? AND username = ? AND client_addr IS NOT NULL")) {
-            ps.setString(1, action);
-            ps.setString(2, student);
-            ps.setString(3, outcome);
-            ps.setString(4, user);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    /** {@code request} writes exactly one record of {@code action} about {@code student}, naming the client. */
+    private void assertRecorded(String action, String student, String outcome, String user, Runnable request) {
+        AuditRecords records = AuditRecords.action(action).students(student).outcome(outcome).user(user)
+                .withClientAddress();
+        long before = records.count(ds);
+        request.run();
+        assertThat(records.count(ds)).isEqualTo(before + 1);
     }
 }

@@ -6,12 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import kz.baga.service.db.EmbeddedDatabase;
+import kz.baga.service.warehouse.Snapshot;
+import kz.baga.service.warehouse.SnapshotRegistry;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Per Quarkus start: a fresh embedded PostgreSQL set up as in production (passwords required, the schema owned by
@@ -33,7 +45,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     private String profile;
 
     /** A connection as the database's owner (a superuser): what a test that tampers needs. */
-    public static java.sql.Connection owner() throws java.sql.SQLException {
+    public static Connection owner() throws SQLException {
         return current.owner();
     }
 
@@ -47,14 +59,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
      */
     public static synchronized void crashAndRestart() throws Exception {
         TestDatabase t = running;
-        ProcessHandle postmaster = ProcessHandle.of(t.postgres.postmasterPid()).orElseThrow();
-        java.util.List<ProcessHandle> backends = postmaster.descendants().toList();
-        postmaster.destroyForcibly();
-        backends.forEach(ProcessHandle::destroyForcibly);
-        postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        for (ProcessHandle b : backends) {
-            b.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        kill(t.postgres);
         int port = t.postgres.port();
         try {
             t.postgres.close(); // releases zonky's lock on the folder; the server is already gone
@@ -63,6 +68,46 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         }
         t.postgres = EmbeddedDatabase.open(t.dataDir.resolve("pg"), port);
         current = t.postgres;
+    }
+
+    /** SIGKILL to the postmaster and every backend at once, as a crash would; returns once all are gone. */
+    static void kill(EmbeddedDatabase.Cluster db) throws Exception {
+        ProcessHandle postmaster = ProcessHandle.of(db.postmasterPid()).orElseThrow();
+        List<ProcessHandle> backends = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        backends.forEach(ProcessHandle::destroyForcibly);
+        postmaster.onExit().get(10, TimeUnit.SECONDS);
+        for (ProcessHandle b : backends) {
+            b.onExit().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The service's migrations on a cluster of a plain test (no Quarkus): run as the owner, as Flyway does. */
+    static void migrate(EmbeddedDatabase.Cluster db) {
+        Flyway.configure().dataSource(db.jdbcUrl(), EmbeddedDatabase.OWNER, db.ownerPassword())
+                .placeholders(Map.of("service_role", EmbeddedDatabase.SERVICE)).load().migrate();
+    }
+
+    /** Owner connections as a DataSource, for {@link kz.baga.service.audit.AuditLog#verify} outside the service. */
+    static DataSource ownerDataSource(EmbeddedDatabase.Cluster db) {
+        return new PGSimpleDataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return db.owner();
+            }
+        };
+    }
+
+    /** Runs {@code body} while audit_log is renamed away, so that no record can be written; then puts it back. */
+    static void withAuditLogOffline(Runnable body) throws SQLException {
+        try (Connection c = owner(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_log RENAME TO audit_log_offline");
+            try {
+                body.run();
+            } finally {
+                s.execute("ALTER TABLE audit_log_offline RENAME TO audit_log");
+            }
+        }
     }
 
     /** The running service's audit folder (audit.key, checkpoints.log). */
@@ -122,6 +167,19 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         Files.writeString(tmp, newId + "\n");
         Files.move(tmp, warehouse.resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Commits a copy of the served snapshot as its id plus {@code suffix} ({@link #commitCopy}) and waits until the
+     * service serves it; returns the new id.
+     */
+    static String switchSnapshot(SnapshotRegistry registry, String suffix) throws IOException {
+        Snapshot old = registry.require();
+        String newId = old.id() + suffix;
+        commitCopy(registry.root(), old.dir(), old.id(), newId);
+        Poll.until("snapshot " + newId + " served", Duration.ofSeconds(30),
+                () -> newId.equals(registry.require().id()));
+        return newId;
     }
 
     static void copy(Path from, Path to) throws IOException {

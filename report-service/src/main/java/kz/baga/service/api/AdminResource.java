@@ -15,9 +15,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 
 /** Accounts, parent links and subscriptions (admin only). */
 @Path("/api/v1/admin")
@@ -27,7 +31,7 @@ import kz.baga.service.security.Roles;
 public class AdminResource {
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     Accounts accounts;
@@ -65,19 +69,19 @@ public class AdminResource {
     /** The rules a new account must meet; a 400 problem naming the field otherwise. */
     public static void check(NewUser u) {
         if (u == null || u.username() == null || !u.username().matches("[A-Za-z0-9._@-]{3,64}")) {
-            throw ProblemException.badParameter("username", "username: 3-64 letters, digits or . _ @ -");
+            throw new BadParameterException("username", "username: 3-64 letters, digits or . _ @ -");
         }
         if (u.password() == null || u.password().length() < 4) {
-            throw ProblemException.badParameter("password", "password: at least 4 characters");
+            throw new BadParameterException("password", "password: at least 4 characters");
         }
         if (u.role() == null || !Roles.ALL.contains(u.role())) {
-            throw ProblemException.badParameter("role", "role must be one of " + Roles.ALL);
+            throw new BadParameterException("role", "role must be one of " + Roles.ALL);
         }
         if (Roles.SCHOOL.equals(u.role()) && (u.schoolId() == null || u.schoolId().isBlank())) {
-            throw ProblemException.badParameter("schoolId", "a school account needs schoolId");
+            throw new BadParameterException("schoolId", "a school account needs schoolId");
         }
         if (Roles.DEPARTMENT.equals(u.role()) && (u.districtId() == null || u.districtId().isBlank())) {
-            throw ProblemException.badParameter("districtId", "a department account needs districtId");
+            throw new BadParameterException("districtId", "a department account needs districtId");
         }
     }
 
@@ -87,11 +91,11 @@ public class AdminResource {
         access.requireRole(Roles.ADMIN);
         Account a = parent(username);
         if (link == null || link.studentId() == null || !STUDENT_ID.matcher(link.studentId()).matches()) {
-            throw ProblemException.badParameter("studentId", "studentId: the pupil's pseudonymous id (hex)");
+            throw new BadParameterException("studentId", "studentId: the pupil's pseudonymous id (hex)");
         }
         accounts.link(a.id(), link.studentId());
         access.auditAdmin("admin.parent.link", link.studentId(), "parent " + username);
-        return Response.status(201).entity(Views.map("username", username, "studentId", link.studentId())).build();
+        return Response.status(201).entity(ViewBuilder.map("username", username, "studentId", link.studentId())).build();
     }
 
     /** Unlinks a pupil from a parent; the parent's next request for that pupil is refused (403). */
@@ -101,7 +105,7 @@ public class AdminResource {
         access.requireRole(Roles.ADMIN);
         Account a = parent(username);
         if (!accounts.unlink(a.id(), studentId)) {
-            throw ProblemException.notFound(username + " is not linked to pupil " + studentId);
+            throw new NotFoundException(username + " is not linked to pupil " + studentId);
         }
         access.auditAdmin("admin.parent.unlink", studentId, "parent " + username);
         return Response.noContent().build();
@@ -113,19 +117,19 @@ public class AdminResource {
         access.requireRole(Roles.ADMIN);
         Account a = parent(username);
         if (s == null || s.premiumUntil() == null) {
-            throw ProblemException.badParameter("premiumUntil", "premiumUntil: a date such as 2026-08-31");
+            throw new BadParameterException("premiumUntil", "premiumUntil: a date such as 2026-08-31");
         }
         accounts.subscribe(a.id(), s.premiumUntil());
         access.auditAdmin("admin.subscription", null, "parent " + username + " premium until " + s.premiumUntil());
-        return Response.ok(Views.map("username", username, "premiumUntil", s.premiumUntil())).build();
+        return Response.ok(ViewBuilder.map("username", username, "premiumUntil", s.premiumUntil())).build();
     }
 
     /** The parent account {@code username}: 404 when there is none, 400 when it is not a parent's. */
     public Account parent(String username) {
         Account a = accounts.find(username).map(Accounts.Credentials::account)
-                .orElseThrow(() -> ProblemException.notFound("no account " + username));
+                .orElseThrow(() -> new NotFoundException("no account " + username));
         if (!Roles.PARENT.equals(a.role())) {
-            throw ProblemException.badParameter("username", username + " is not a parent account");
+            throw new BadParameterException("username", username + " is not a parent account");
         }
         return a;
     }

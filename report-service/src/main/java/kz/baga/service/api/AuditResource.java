@@ -1,9 +1,6 @@
 package kz.baga.service.api;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.render.CsvWriter;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 
 /** The audit log for auditors: records of a period (JSON or CSV) and a verification of the hash chain. */
 @Path("/api/v1/audit")
@@ -32,36 +34,38 @@ public class AuditResource {
     AuditLog audit;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Context
     HttpHeaders headers;
 
     @GET
-    @Produces({MediaType.APPLICATION_JSON, Csv.TEXT_CSV})
+    @Produces({MediaType.APPLICATION_JSON, CsvWriter.TEXT_CSV})
     public Response list(@QueryParam("from") String from, @QueryParam("to") String to,
                          @QueryParam("limit") String limit) {
         access.requireRole(Roles.AUDITOR);
-        Instant t = to == null || to.isBlank() ? Instant.now().plus(1, ChronoUnit.SECONDS) : instant(to, "to", true);
-        Instant f = from == null || from.isBlank() ? t.minus(30, ChronoUnit.DAYS) : instant(from, "from", false);
+        Instant t = to == null || to.isBlank() ? Instant.now().plus(1, ChronoUnit.SECONDS)
+                : QueryParams.instant(to, "to", true);
+        Instant f = from == null || from.isBlank() ? t.minus(30, ChronoUnit.DAYS)
+                : QueryParams.instant(from, "from", false);
         if (!f.isBefore(t)) {
-            throw ProblemException.badParameter("from", "from must be before to");
+            throw new BadParameterException("from", "from must be before to");
         }
-        Integer l = Params.integer(limit, "limit", 1, 100_000);
+        Integer l = QueryParams.integer(limit, "limit", 1, 100_000);
         int n = l == null ? 10_000 : l;
         List<AuditEntry> entries = audit.list(f, t, n);
-        if (Csv.wanted(headers)) {
+        if (CsvWriter.wanted(headers)) {
             List<List<Object>> rows = new ArrayList<>();
             for (AuditEntry e : entries) {
                 rows.add(java.util.Arrays.asList(e.id(), e.at(), e.username(), e.role(), e.action(), e.endpoint(),
                         e.studentIds(), e.schoolId(), e.districtId(), e.clientAddr(), e.outcome(), e.detail(),
                         e.prevHash(), e.hash()));
             }
-            return Response.ok(Csv.of(List.of("id", "at", "username", "role", "action", "endpoint", "student_ids",
+            return Response.ok(CsvWriter.write(List.of("id", "at", "username", "role", "action", "endpoint", "student_ids",
                     "school_id", "district_id", "client_addr", "outcome", "detail", "prev_hash", "hash"), rows),
                     "text/csv; charset=UTF-8").build();
         }
-        return Response.ok(Views.map("from", f, "to", t, "count", entries.size(), "records", entries),
+        return Response.ok(ViewBuilder.map("from", f, "to", t, "count", entries.size(), "records", entries),
                 MediaType.APPLICATION_JSON).build();
     }
 
@@ -71,19 +75,5 @@ public class AuditResource {
     public Map<String, Object> verify() {
         access.requireRole(Roles.AUDITOR);
         return audit.verify();
-    }
-
-    /** An ISO date (a day; {@code to} then means the end of that day) or an ISO instant. */
-    public static Instant instant(String v, String name, boolean endOfDay) {
-        try {
-            if (v.length() == 10) {
-                LocalDate d = LocalDate.parse(v);
-                return (endOfDay ? d.plusDays(1) : d).atStartOfDay().toInstant(ZoneOffset.UTC);
-            }
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badParameter(name, name + " must be a date (2026-01-31) or an instant "
-                    + "(2026-01-31T10:00:00Z), got '" + v + "'");
-        }
     }
 }

@@ -21,11 +21,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.jobs.ReportJobs;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -43,10 +47,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DistrictResource {
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -76,14 +80,14 @@ public class DistrictResource {
                                @QueryParam("term") String term, @QueryParam("subject") String subject,
                                @QueryParam("grade") String grade, @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Integer t = Params.term(term, null);
-        Integer g = Params.grade(grade);
-        Access.DistrictScope s = access.district(id, year);
-        String subj = subject == null || subject.isBlank() ? null : Params.subject(subject, s.snapshot(), true, null);
+        Integer t = QueryParams.term(term, null);
+        Integer g = QueryParams.grade(grade);
+        AccessRules.DistrictScope s = access.district(id, year);
+        String subj = subject == null || subject.isBlank() ? null : QueryParams.subject(subject, s.snapshot(), true, null);
         Snapshot snap = s.snapshot();
-        // the JSON itself is cached (a large district's answer is ~1 MB); on a miss only the matching cells are read
+        // the JSON itself is cached (a large district's answer is big); on a miss only the matching cells are read
         byte[] json = cache.get(snap, "district.indicators.json", () -> {
-            Views.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
+            ViewBuilder.Indicators ind = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, g)),
                     s.year(), t, subj, g, l);
             return views.json(ind);
         }, id, s.year(), t, subj, g, l);
@@ -98,15 +102,15 @@ public class DistrictResource {
                                @QueryParam("term") String term, @QueryParam("lang") String lang,
                                @QueryParam("width") String width, @QueryParam("height") String height) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
+        int t = QueryParams.term(term, 0);
         int w = StudentResource.size(width, 900, "width");
         int h = StudentResource.size(height, 450, "height");
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         byte[] png = cache.get(s.snapshot(), "district.quality.png", () -> {
-            Views.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
+            ViewBuilder.Indicators ind = views.indicators(s.snapshot(), s.district(new DistrictModel.Filter(s.year(), t,
                     "ALL", 0)), s.year(), t, "ALL", 0, l);
             List<Charts.Bar> bars = new ArrayList<>();
-            for (Views.IndicatorRow r : ind.schools()) {
+            for (ViewBuilder.IndicatorRow r : ind.schools()) {
                 bars.add(new Charts.Bar(r.schoolId(), r.qualityRate(), r.successRate()));
             }
             return charts.png(charts.quality(bars, Lang.t(l, "quality.chart") + " · " + s.year(), l), w, h);
@@ -141,9 +145,9 @@ public class DistrictResource {
                                    + "and the Prefer header") @QueryParam("async") String async,
                            @Parameter(description = "respond-async asks for a job") @HeaderParam("Prefer") String prefer) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
+        int t = QueryParams.term(term, 0);
         Boolean forced = asyncParam(async);
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
         String y = s.year();
         // the report's cells: its term and the term before (for the change in quality)
@@ -169,7 +173,7 @@ public class DistrictResource {
         params.put("term", t);
         params.put("lang", l);
         params.put("schools", schools);
-        Views v = views;
+        ViewBuilder v = views;
         Pdfs p = pdfs;
         RenderCache rc = cache;
         // runs on a job worker, outside the request: a static method, because this resource's own methods are
@@ -189,10 +193,10 @@ public class DistrictResource {
     }
 
     /** The district report itself: the same bytes inline and in a job (everything taken from one snapshot). */
-    static byte[] districtPdf(Views views, Pdfs pdfs, Snapshot snap, DistrictModel model, DistrictModel before,
+    static byte[] districtPdf(ViewBuilder views, Pdfs pdfs, Snapshot snap, DistrictModel model, DistrictModel before,
                               String id, String year, int t, String l) {
-        Views.Indicators current = views.indicators(snap, model, year, t, null, null, l);
-        Views.Indicators previous = t >= 2 ? views.indicators(snap, before, year, t - 1, null, null, l) : null;
+        ViewBuilder.Indicators current = views.indicators(snap, model, year, t, null, null, l);
+        ViewBuilder.Indicators previous = t >= 2 ? views.indicators(snap, before, year, t - 1, null, null, l) : null;
         String districtName = snap.schools().values().stream().filter(x -> x.districtId().equals(id))
                 .map(x -> x.districtName(l)).findFirst().orElse(id);
         return pdfs.districtReport(new Pdfs.DistrictReport(snap, l, districtName, year, t, current, previous));
@@ -205,7 +209,7 @@ public class DistrictResource {
         return switch (async.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> Boolean.TRUE;
             case "false", "0", "no" -> Boolean.FALSE;
-            default -> throw ProblemException.badParameter("async", "async must be true or false (got '" + async + "')");
+            default -> throw new BadParameterException("async", "async must be true or false (got '" + async + "')");
         };
     }
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import kz.baga.service.audit.AuditLog;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
+import kz.baga.service.security.RequestInfo;
 import kz.baga.service.security.Roles;
 import kz.baga.service.warehouse.ReadModels;
 import kz.baga.service.warehouse.SchoolModel;

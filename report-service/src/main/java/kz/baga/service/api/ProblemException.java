@@ -3,10 +3,13 @@ package kz.baga.service.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import kz.baga.service.error.ServiceException;
+
 /**
  * An error answered as an RFC 9457 problem. The {@code type} slug is stable: clients and tests rely on it.
+ * {@link ProblemMapper} builds one for every failure; resources throw the report-job problems directly.
  */
-public class ProblemException extends RuntimeException {
+public class ProblemException extends ServiceException {
 
     public static final String TYPE_BASE = "https://baga.kz/problems/";
 
@@ -54,37 +57,6 @@ public class ProblemException extends RuntimeException {
         return extra;
     }
 
-    public static ProblemException badParameter(String parameter, String detail) {
-        return new ProblemException(400, "bad-parameter", "Invalid request parameter", detail)
-                .with("parameter", parameter);
-    }
-
-    public static ProblemException forbidden(String detail) {
-        return new ProblemException(403, "forbidden", "Access denied", detail);
-    }
-
-    public static ProblemException subscriptionRequired() {
-        return new ProblemException(402, "subscription-required", "Premium subscription required",
-                "this view is part of the premium subscription; the free tier shows term and annual marks");
-    }
-
-    public static ProblemException notFound(String detail) {
-        return new ProblemException(404, "not-found", "Not found", detail);
-    }
-
-    public static ProblemException noSnapshot(String detail) {
-        return new ProblemException(503, "no-snapshot", "No warehouse snapshot available", detail);
-    }
-
-    public static ProblemException auditUnavailable(String detail) {
-        return new ProblemException(503, "audit-unavailable", "Audit log unavailable",
-                "the access could not be recorded in the audit log, so no data is served: " + detail);
-    }
-
-    public static ProblemException conflict(String detail) {
-        return new ProblemException(409, "conflict", "Conflict", detail);
-    }
-
     public static ProblemException jobNotFound(String jobId) {
         return new ProblemException(404, "job-not-found", "Report job not found",
                 "there is no report job " + jobId);
@@ -104,11 +76,5 @@ public class ProblemException extends RuntimeException {
     public static ProblemException jobExpired(String jobId) {
         return new ProblemException(410, "job-expired", "Report job result expired",
                 "the result of report job " + jobId + " was removed by the retention; request the report again");
-    }
-
-    public static ProblemException jobsBusy(int queued, int retryAfterSeconds) {
-        return new ProblemException(503, "jobs-busy", "Report queue full",
-                "the report queue is full (" + queued + " waiting); try again later")
-                .header("Retry-After", String.valueOf(retryAfterSeconds));
     }
 }

@@ -8,18 +8,27 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import kz.baga.service.web.PageContext;
+import kz.baga.service.audit.AuditUnavailableException;
+import kz.baga.service.error.AccessDeniedException;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.ConflictException;
+import kz.baga.service.error.NotFoundException;
+import kz.baga.service.jobs.JobsBusyException;
+import kz.baga.service.jobs.JobsUnavailableException;
+import kz.baga.service.security.SubscriptionRequiredException;
+import kz.baga.service.warehouse.NoSnapshotException;
+import kz.baga.service.web.ErrorPage;
 import org.jboss.logging.Logger;
 
 /**
  * The one exception mapper: everything that goes wrong is answered as application/problem+json, or, for a page,
- * as an HTML page in the reader's language with the same status.
+ * as an HTML page in the reader's language with the same status. The lower layers' exceptions get their problem
+ * type and title here.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -31,13 +40,13 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     UriInfo uriInfo;
 
     @Inject
-    PageContext page;
+    ErrorPage errorPage;
 
     @Override
     public Response toResponse(Throwable e) {
         ProblemException p = toProblem(e);
         if (uriInfo != null && isPage(uriInfo.getPath())) {
-            return page(p);
+            return errorPage.render(p.status(), p.getMessage(), p.headers());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", ProblemException.TYPE_BASE + p.type());
@@ -62,35 +71,47 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return !p.startsWith("/api/") && !p.startsWith("/q/");
     }
 
-    private Response page(ProblemException p) {
-        String l;
-        try {
-            l = page.lang();
-        } catch (ProblemException bad) {
-            l = page.lang(); // a bad ?lang= falls back to the default, set before the throw
-        }
-        String key = switch (p.status()) {
-            case 400, 403, 404, 503 -> "error." + p.status();
-            default -> p.status() >= 500 ? "error.500" : "error";
-        };
-        String title = page.t(key);
-        Response.ResponseBuilder rb = Response.status(p.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(kz.baga.service.web.Templates.error(page.page(title), p.status(), title, p.getMessage(),
-                        PageContext.home(page.account())));
-        p.headers().forEach(rb::header);
-        return rb.build();
-    }
-
-    static ProblemException toProblem(Throwable e) {
+    /** The problem a failure is answered with: its status, stable type, title and detail. */
+    public static ProblemException toProblem(Throwable e) {
         if (e instanceof ProblemException p) {
             return p;
+        }
+        if (e instanceof BadParameterException b) {
+            return new ProblemException(400, "bad-parameter", "Invalid request parameter", b.getMessage())
+                    .with("parameter", b.parameter());
+        }
+        if (e instanceof SubscriptionRequiredException) {
+            return new ProblemException(402, "subscription-required", "Premium subscription required",
+                    e.getMessage());
+        }
+        if (e instanceof AccessDeniedException) {
+            return forbidden(e.getMessage());
+        }
+        if (e instanceof NotFoundException) {
+            return new ProblemException(404, "not-found", "Not found", e.getMessage());
+        }
+        if (e instanceof ConflictException) {
+            return new ProblemException(409, "conflict", "Conflict", e.getMessage());
+        }
+        if (e instanceof NoSnapshotException) {
+            return new ProblemException(503, "no-snapshot", "No warehouse snapshot available", e.getMessage());
+        }
+        if (e instanceof AuditUnavailableException) {
+            return new ProblemException(503, "audit-unavailable", "Audit log unavailable", e.getMessage());
+        }
+        if (e instanceof JobsBusyException b) {
+            return new ProblemException(503, "jobs-busy", "Report queue full", b.getMessage())
+                    .header("Retry-After", String.valueOf(b.retryAfterSeconds()));
+        }
+        if (e instanceof JobsUnavailableException) {
+            return new ProblemException(503, "jobs-unavailable", "Report jobs unavailable", e.getMessage());
         }
         if (e instanceof AuthenticationFailedException || e instanceof UnauthorizedException) {
             return new ProblemException(401, "unauthorized", "Authentication required",
                     "sign in with HTTP Basic authentication");
         }
         if (e instanceof ForbiddenException) {
-            return ProblemException.forbidden("your role does not allow this request");
+            return forbidden("your role does not allow this request");
         }
         if (e instanceof WebApplicationException w) {
             int status = w.getResponse().getStatus();
@@ -111,5 +132,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         }
         LOG.error("unexpected error", e);
         return new ProblemException(500, "internal", "Internal error", "an unexpected error occurred; it was logged");
+    }
+
+    private static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Access denied", detail);
     }
 }

@@ -17,9 +17,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import kz.baga.service.error.AccessDeniedException;
 import kz.baga.service.jobs.ReportJobs;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -47,7 +50,7 @@ public class ReportJobResource {
     ReportJobs jobs;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Context
     HttpHeaders headers;
@@ -79,7 +82,7 @@ public class ReportJobResource {
     public Map<String, Object> list() {
         Account a = access.account();
         List<JobView> out = jobs.visibleTo(a, 50).stream().map(j -> view(j, uriInfo)).toList();
-        return Views.map("jobs", out);
+        return ViewBuilder.map("jobs", out);
     }
 
     @GET
@@ -166,7 +169,7 @@ public class ReportJobResource {
         if (!mine && !sameDistrict) {
             access.auditDistrict(a, action, job.districtId(), false, "job " + jobId + " of " + job.requestedBy()
                     + " is not visible to this account");
-            throw ProblemException.forbidden("report job " + jobId + " belongs to another account");
+            throw new AccessDeniedException("report job " + jobId + " belongs to another account");
         }
         return job;
     }

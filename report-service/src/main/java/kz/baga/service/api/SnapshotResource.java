@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
 
@@ -23,7 +24,7 @@ public class SnapshotResource {
     @GET
     public Map<String, Object> current() {
         Snapshot s = snapshots.require();
-        return Views.map("snapshotId", s.id(), "rulesVersion", s.rulesVersion(), "createdAt", s.createdAt(),
+        return ViewBuilder.map("snapshotId", s.id(), "rulesVersion", s.rulesVersion(), "createdAt", s.createdAt(),
                 "currentYear", s.currentYear(), "schools", s.schools().size(), "counts",
                 s.manifest().path("counts"));
     }

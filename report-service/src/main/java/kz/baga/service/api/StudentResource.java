@@ -17,6 +17,9 @@ import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.Pdfs;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRegistry;
 import org.jfree.chart.JFreeChart;
@@ -29,10 +32,10 @@ public class StudentResource {
     public static final String SNAPSHOT_HEADER = "X-Baga-Snapshot";
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -55,7 +58,7 @@ public class StudentResource {
     public Response grades(@PathParam("id") String id, @QueryParam("year") String year,
                            @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Access.PupilScope s = access.pupil(id, "student.grades", false, year);
+        AccessRules.PupilScope s = access.pupil(id, "student.grades", false, year);
         // access checked and the audit record committed (access.pupil) before the cache is asked
         byte[] json = cache.get(s.snapshot(), "student.grades.json",
                 () -> views.json(views.grades(s.snapshot(), s.school(), s.student(), id, s.year(), l)), id, s.year(), l);
@@ -68,7 +71,7 @@ public class StudentResource {
     public Response analytics(@PathParam("id") String id, @QueryParam("year") String year,
                               @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        Access.PupilScope s = access.pupil(id, "student.analytics", true, year);
+        AccessRules.PupilScope s = access.pupil(id, "student.analytics", true, year);
         byte[] json = cache.get(s.snapshot(), "student.analytics.json",
                 () -> views.json(views.analytics(s.snapshot(), s.school(), s.student(), id, s.year(), l)),
                 id, s.year(), l);
@@ -106,12 +109,12 @@ public class StudentResource {
 
     /** An allowed (and audited) chart request; the chart itself is built only when the cache misses. */
     private final class ChartRequest {
-        final Access.PupilScope scope;
+        final AccessRules.PupilScope scope;
         final String id;
         final String subject;
         final String lang;
 
-        ChartRequest(Access.PupilScope scope, String id, String subject, String lang) {
+        ChartRequest(AccessRules.PupilScope scope, String id, String subject, String lang) {
             this.scope = scope;
             this.id = id;
             this.subject = subject;
@@ -129,8 +132,8 @@ public class StudentResource {
     private ChartRequest chart(String id, String subject, String year, String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
         Snapshot snap = snapshots.require();
-        String subj = Params.subject(subject, snap, true, "ALL");
-        Access.PupilScope s = access.pupil(id, "student.chart", true, year);
+        String subj = QueryParams.subject(subject, snap, true, "ALL");
+        AccessRules.PupilScope s = access.pupil(id, "student.chart", true, year);
         return new ChartRequest(s, id, subj, l);
     }
 
@@ -140,8 +143,8 @@ public class StudentResource {
     public Response report(@PathParam("id") String id, @QueryParam("year") String year,
                            @QueryParam("term") String term, @QueryParam("lang") String lang) {
         String l = Lang.resolve(lang, headers.getAcceptableLanguages());
-        int t = Params.term(term, 0);
-        Access.PupilScope s = access.pupil(id, "student.report", true, year);
+        int t = QueryParams.term(term, 0);
+        AccessRules.PupilScope s = access.pupil(id, "student.report", true, year);
         Snapshot snap = s.snapshot();
         Snapshot.School school = snap.schools().get(s.school().schoolId());
         // access checked and the audit record written (access.pupil) before the cache is asked
@@ -155,11 +158,11 @@ public class StudentResource {
     }
 
     static int size(String param, int dflt, String name) {
-        Integer v = Params.integer(param, name, 100, 3000);
+        Integer v = QueryParams.integer(param, name, 100, 3000);
         return v == null ? dflt : v;
     }
 
-    private static Response ok(Access.PupilScope s, Object entity, String type) {
+    private static Response ok(AccessRules.PupilScope s, Object entity, String type) {
         return Response.ok(entity, type).header(SNAPSHOT_HEADER, s.snapshot().id())
                 .header("Cache-Control", "private, no-store").build();
     }

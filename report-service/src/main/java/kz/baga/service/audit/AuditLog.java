@@ -25,7 +25,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import kz.baga.service.api.ProblemException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -268,7 +267,7 @@ public class AuditLog {
     private AuditEntry failed(Throwable e) {
         registry.counter("baga.audit.failures").increment();
         LOG.error("audit record could not be written: " + e);
-        throw ProblemException.auditUnavailable(rootMessage(e));
+        throw new AuditUnavailableException(rootMessage(e));
     }
 
     /** A record waiting for the writer, and its outcome. */
@@ -379,7 +378,7 @@ public class AuditLog {
                 }
             }
         } catch (SQLException e) {
-            throw ProblemException.auditUnavailable(e.getMessage());
+            throw new AuditUnavailableException(e.getMessage());
         }
         return out;
     }
@@ -409,7 +408,7 @@ public class AuditLog {
                 }
             }
         } catch (SQLException e) {
-            throw ProblemException.auditUnavailable(e.getMessage());
+            throw new AuditUnavailableException(e.getMessage());
         }
         return out;
     }
@@ -433,7 +432,7 @@ public class AuditLog {
         try {
             cps = seal.checkpoints().read();
         } catch (IOException e) {
-            throw ProblemException.auditUnavailable("checkpoints unreadable: " + e.getMessage());
+            throw new AuditUnavailableException("checkpoints unreadable: " + e.getMessage());
         }
         return verify(ds, seal.key(), cps);
     }
@@ -550,7 +549,7 @@ public class AuditLog {
             }
             c.rollback();
         } catch (SQLException e) {
-            throw ProblemException.auditUnavailable(e.getMessage());
+            throw new AuditUnavailableException(e.getMessage());
         }
         result.put("ok", true);
         result.put("checked", checked);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import kz.baga.service.api.ProblemException;
+import kz.baga.service.error.BadParameterException;
 
 /** Languages of charts and reports: kk, ru (default), en — from {@code ?lang=} or Accept-Language. */
 public final class Lang {
@@ -18,7 +18,7 @@ public final class Lang {
         if (param != null && !param.isBlank()) {
             String l = param.trim().toLowerCase(Locale.ROOT);
             if (!SUPPORTED.contains(l)) {
-                throw ProblemException.badParameter("lang", "lang must be one of kk, ru, en (got '" + param + "')");
+                throw new BadParameterException("lang", "lang must be one of kk, ru, en (got '" + param + "')");
             }
             return l;
         }

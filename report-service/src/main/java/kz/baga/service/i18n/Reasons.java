@@ -24,7 +24,7 @@ public final class Reasons {
             "ANNUAL_CANNOT_REACH_TOP", "TERM_BELOW_TOP", "RUNNING_TOTAL_BELOW_TOP", "RUNNING_TOTAL_CLOSE",
             "MISSING_YEAR", "MISSING_TERM");
 
-    /** The marks of the award conditions (DOMAIN §4); the pipeline's rules do not reach the service. */
+    /** The marks of the award conditions (docs/rules.md §4); the pipeline's rules do not reach the service. */
     private static final int TOP = 5;
 
     private Reasons() {

@@ -34,7 +34,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Roles;
 import kz.baga.service.warehouse.Snapshot;
@@ -198,15 +197,14 @@ public class ReportJobs {
             ps.setString(7, snapshot.rulesVersion());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new ProblemException(503, "jobs-unavailable", "Report jobs unavailable",
-                    "the report job could not be stored: " + e.getMessage());
+            throw new JobsUnavailableException("the report job could not be stored: " + e.getMessage());
         }
         try {
             executor.execute(() -> run(id, work));
         } catch (RejectedExecutionException e) {
             registry.counter("baga.report.jobs.rejected").increment();
             fail(id, "rejected: the report queue was full");
-            throw ProblemException.jobsBusy(executor.getQueue().size(), retryAfterSeconds * 5);
+            throw new JobsBusyException(executor.getQueue().size(), retryAfterSeconds * 5);
         }
         return find(id).orElseThrow();
     }
@@ -361,8 +359,7 @@ public class ReportJobs {
         return t == null ? null : t.toInstant();
     }
 
-    private static ProblemException unavailable(SQLException e) {
-        return new ProblemException(503, "jobs-unavailable", "Report jobs unavailable",
-                "report jobs cannot be read: " + e.getMessage());
+    private static JobsUnavailableException unavailable(SQLException e) {
+        return new JobsUnavailableException("report jobs cannot be read: " + e.getMessage());
     }
 }

@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.i18n.Reasons;
+import kz.baga.service.view.ViewBuilder;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -91,7 +91,7 @@ public class Charts {
     }
 
     /** The pupil's line against the class average, per period (a full-size chart with a legend). */
-    public JFreeChart dynamics(List<Views.Point> points, String title, String lang) {
+    public JFreeChart dynamics(List<ViewBuilder.Point> points, String title, String lang) {
         return dynamics(points, title, lang, false);
     }
 
@@ -100,10 +100,10 @@ public class Charts {
      * platform switch (when the points' sources show one) as a shaded band or a dated line with a short label.
      * {@code compact}: a small multiple (one subject of a grid): small fonts, no legend, the title as caption.
      */
-    public JFreeChart dynamics(List<Views.Point> points, String title, String lang, boolean compact) {
+    public JFreeChart dynamics(List<ViewBuilder.Point> points, String title, String lang, boolean compact) {
         TimeSeries pupil = new TimeSeries(Lang.t(lang, "pupil.line"));
         TimeSeries cls = new TimeSeries(Lang.t(lang, "class.avg"));
-        for (Views.Point p : points) {
+        for (ViewBuilder.Point p : points) {
             Day d = new Day(p.periodStart().getDayOfMonth(), p.periodStart().getMonthValue(), p.periodStart().getYear());
             pupil.addOrUpdate(d, num(p.avgPct()));
             if (p.classAvgPct() != null) {
@@ -176,9 +176,9 @@ public class Charts {
     }
 
     /** The switch in these points' sources, or null (unknown sources, one platform, or no clear before/after). */
-    public static SourceSwitch sourceSwitch(List<Views.Point> points) {
-        List<Views.Point> known = points.stream().filter(p -> p.sources() != null && !p.sources().isEmpty())
-                .sorted(Comparator.comparing(Views.Point::periodStart)).toList();
+    public static SourceSwitch sourceSwitch(List<ViewBuilder.Point> points) {
+        List<ViewBuilder.Point> known = points.stream().filter(p -> p.sources() != null && !p.sources().isEmpty())
+                .sorted(Comparator.comparing(ViewBuilder.Point::periodStart)).toList();
         if (known.size() < 2) {
             return null;
         }

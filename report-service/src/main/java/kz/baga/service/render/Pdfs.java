@@ -30,8 +30,8 @@ import com.lowagie.text.pdf.PdfTemplate;
 import com.lowagie.text.pdf.PdfWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 import org.jfree.chart.JFreeChart;
 
@@ -207,14 +207,14 @@ public class Pdfs {
 
     // ---------------------------------------------------------------- pupil term report
 
-    public record PupilReport(Snapshot snapshot, String lang, String schoolName, Views.Grades grades,
-                              Views.Analytics analytics, int term, List<Views.Point> overallDynamics) {
+    public record PupilReport(Snapshot snapshot, String lang, String schoolName, ViewBuilder.Grades grades,
+                              ViewBuilder.Analytics analytics, int term, List<ViewBuilder.Point> overallDynamics) {
     }
 
     public byte[] pupilReport(PupilReport r) {
         String lang = r.lang();
         return render(r.snapshot(), lang, false, (doc, writer) -> {
-            Views.Grades g = r.grades();
+            ViewBuilder.Grades g = r.grades();
             doc.add(new Paragraph(Lang.t(lang, "pupil.report"), f(16, true)));
             String termText = r.term() == 0 ? Lang.t(lang, "year.whole") : Lang.t(lang, "term.n", r.term());
             doc.add(new Paragraph(Lang.t(lang, "pupil") + ": " + nz(g.name()) + "    " + Lang.t(lang, "class") + ": "
@@ -227,7 +227,7 @@ public class Pdfs {
                     Lang.t(lang, "term.n", 4), Lang.t(lang, "annual"), Lang.t(lang, "final"));
             Font cellFont = f(9, false);
             Font strong = f(9, true);
-            for (Views.SubjectMarks s : g.subjects()) {
+            for (ViewBuilder.SubjectMarks s : g.subjects()) {
                 t.addCell(cell(s.subjectName(), cellFont, false));
                 for (int term = 1; term <= 4; term++) {
                     final int tt = term;
@@ -241,9 +241,9 @@ public class Pdfs {
             }
             section(doc, writer, Lang.t(lang, "marks"), t);
 
-            Views.Analytics a = r.analytics();
+            ViewBuilder.Analytics a = r.analytics();
             List<Paragraph> places = new ArrayList<>();
-            for (Views.Place p : a.places()) {
+            for (ViewBuilder.Place p : a.places()) {
                 if (!"ALL".equals(p.subjectCode()) || (p.term() != r.term() && p.term() != 0)) {
                     continue;
                 }
@@ -265,7 +265,7 @@ public class Pdfs {
             } else {
                 PdfPTable mt = table(doc, new float[]{2.2f, 1.6f, 6}, Lang.t(lang, "award"), Lang.t(lang, "status"),
                         Lang.t(lang, "reasons"));
-                for (Views.MedalStatus m : a.medals()) {
+                for (ViewBuilder.MedalStatus m : a.medals()) {
                     mt.addCell(cell(Lang.t(lang, "award." + m.award()), cellFont, false));
                     mt.addCell(cell(Lang.t(lang, "status." + m.status()), strong, false));
                     mt.addCell(cell(abbreviate(m.reasons(), 600), f(7.5f, false), false));
@@ -291,7 +291,7 @@ public class Pdfs {
                     grid.setSpacingBefore(4);
                     float cw = width / 3;
                     float ch = 110;
-                    for (Views.SubjectDynamics sd : a.dynamics()) {
+                    for (ViewBuilder.SubjectDynamics sd : a.dynamics()) {
                         PdfPCell c = new PdfPCell(vector(writer, charts.dynamics(sd.points(), sd.subjectName(), lang,
                                 true), cw - 4, ch), false);
                         c.setBorder(Rectangle.NO_BORDER);
@@ -314,7 +314,7 @@ public class Pdfs {
     // ---------------------------------------------------------------- medal candidates
 
     public byte[] medalCandidates(Snapshot snap, String lang, String schoolName, String year,
-                                  List<Views.Candidate> candidates) {
+                                  List<ViewBuilder.Candidate> candidates) {
         return render(snap, lang, true, (doc, writer) -> {
             doc.add(new Paragraph(Lang.t(lang, "medal.candidates"), f(16, true)));
             doc.add(new Paragraph(Lang.t(lang, "school") + ": " + nz(schoolName) + "    " + Lang.t(lang, "year") + ": "
@@ -322,7 +322,7 @@ public class Pdfs {
             PdfPTable t = table(doc, new float[]{3.2f, 0.9f, 2.2f, 1.6f, 8}, Lang.t(lang, "pupil"), Lang.t(lang, "class"),
                     Lang.t(lang, "award"), Lang.t(lang, "status"), Lang.t(lang, "reasons"));
             Font font = f(8.5f, false);
-            for (Views.Candidate c : candidates) {
+            for (ViewBuilder.Candidate c : candidates) {
                 t.addCell(cell(c.name(), font, false));
                 t.addCell(cell(c.classLabel(), font, false));
                 t.addCell(cell(Lang.t(lang, "award." + c.award()), font, false));
@@ -336,7 +336,7 @@ public class Pdfs {
     // ---------------------------------------------------------------- district report
 
     public record DistrictReport(Snapshot snapshot, String lang, String districtName, String year, int term,
-                                 Views.Indicators current, Views.Indicators previous) {
+                                 ViewBuilder.Indicators current, ViewBuilder.Indicators previous) {
     }
 
     public byte[] districtReport(DistrictReport r) {
@@ -349,21 +349,21 @@ public class Pdfs {
             doc.add(new Paragraph(Lang.t(lang, "suppressed.note"), f(8, false)));
 
             // by school: all grades, all subjects
-            List<Views.IndicatorRow> bySchool = r.current().schools().stream()
+            List<ViewBuilder.IndicatorRow> bySchool = r.current().schools().stream()
                     .filter(x -> x.gradeLevel() == 0 && "ALL".equals(x.subjectCode())).toList();
-            Map<String, Views.IndicatorRow> prevBySchool = new LinkedHashMap<>();
+            Map<String, ViewBuilder.IndicatorRow> prevBySchool = new LinkedHashMap<>();
             if (r.previous() != null) {
                 r.previous().schools().stream().filter(x -> x.gradeLevel() == 0 && "ALL".equals(x.subjectCode()))
                         .forEach(x -> prevBySchool.put(x.schoolId(), x));
             }
             PdfPTable ts = indicatorTable(doc, lang, Lang.t(lang, "school"));
-            for (Views.IndicatorRow x : bySchool) {
+            for (ViewBuilder.IndicatorRow x : bySchool) {
                 indicatorRow(lang, ts, nz(x.schoolName()) + " (" + x.schoolId() + ")", x, prevBySchool.get(x.schoolId()));
             }
             section(doc, writer, Lang.t(lang, "by.school"), ts);
 
             List<Charts.Bar> bars = new ArrayList<>();
-            for (Views.IndicatorRow x : bySchool) {
+            for (ViewBuilder.IndicatorRow x : bySchool) {
                 bars.add(new Charts.Bar(x.schoolId(), x.qualityRate(), x.successRate()));
             }
             if (!bars.isEmpty()) {
@@ -372,10 +372,10 @@ public class Pdfs {
             }
 
             // district by grade level (all subjects) and by subject (all grades)
-            Map<Integer, Views.IndicatorRow> prevGrade = new TreeMap<>();
-            Map<String, Views.IndicatorRow> prevSubject = new TreeMap<>();
+            Map<Integer, ViewBuilder.IndicatorRow> prevGrade = new TreeMap<>();
+            Map<String, ViewBuilder.IndicatorRow> prevSubject = new TreeMap<>();
             if (r.previous() != null) {
-                for (Views.IndicatorRow x : r.previous().district()) {
+                for (ViewBuilder.IndicatorRow x : r.previous().district()) {
                     if ("ALL".equals(x.subjectCode())) {
                         prevGrade.put(x.gradeLevel(), x);
                     }
@@ -386,7 +386,7 @@ public class Pdfs {
             }
             PdfPTable tg = indicatorTable(doc, lang, Lang.t(lang, "grade"));
             r.current().district().stream().filter(x -> "ALL".equals(x.subjectCode()))
-                    .sorted(Comparator.comparingInt(Views.IndicatorRow::gradeLevel))
+                    .sorted(Comparator.comparingInt(ViewBuilder.IndicatorRow::gradeLevel))
                     .forEach(x -> indicatorRow(lang, tg, x.gradeLevel() == 0 ? Lang.t(lang, "all")
                             : String.valueOf(x.gradeLevel()), x, prevGrade.get(x.gradeLevel())));
             section(doc, writer, Lang.t(lang, "by.grade"), tg);
@@ -406,7 +406,8 @@ public class Pdfs {
                 Lang.t(lang, "change"));
     }
 
-    private void indicatorRow(String lang, PdfPTable t, String label, Views.IndicatorRow x, Views.IndicatorRow prev) {
+    private void indicatorRow(String lang, PdfPTable t, String label, ViewBuilder.IndicatorRow x,
+                              ViewBuilder.IndicatorRow prev) {
         Font font = f(8.5f, false);
         t.addCell(cell(label, font, false));
         if (x.suppressed()) {

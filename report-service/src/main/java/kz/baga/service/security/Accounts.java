@@ -28,7 +28,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import kz.baga.service.api.ProblemException;
+import kz.baga.service.error.ConflictException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -198,7 +198,7 @@ public class Accounts {
     @Transactional
     public Account create(String username, String password, String role, String schoolId, String districtId) {
         if (find(username).isPresent()) {
-            throw ProblemException.conflict("an account named " + username + " already exists");
+            throw new ConflictException("an account named " + username + " already exists");
         }
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(

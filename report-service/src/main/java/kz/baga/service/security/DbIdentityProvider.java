@@ -39,8 +39,8 @@ import org.jboss.logging.Logger;
  * per client, not on every request.
  *
  * <ul>
- * <li>Concurrent requests with the same credentials share one check: a burst of 50 connections used to run 50
- * bcrypt checks at once (seconds of CPU on two cores), and did so again every time the entry expired.</li>
+ * <li>Concurrent requests with the same credentials share one check, so a burst of connections runs bcrypt once,
+ * not once per connection, also when the entry has expired.</li>
  * <li>A remembered check older than {@code baga.auth.recheck-after} (60 s) is not used as it is: the next
  * request re-reads the account's row (one for all concurrent requests) and keeps the entry if the account and
  * its bcrypt hash are unchanged (the password was verified against exactly that hash, so bcrypt need not run
@@ -219,7 +219,7 @@ public class DbIdentityProvider implements IdentityProvider<UsernamePasswordAuth
         return SessionIdentityProvider.identity(a);
     }
 
-    /** One digest per thread: looking the algorithm up cost more than hashing a password, on every request. */
+    /** One digest per thread: looking the algorithm up on every request would cost more than the hash itself. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");

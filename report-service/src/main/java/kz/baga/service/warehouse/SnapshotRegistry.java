@@ -15,7 +15,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import kz.baga.contract.Snapshots;
-import kz.baga.service.api.ProblemException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -98,7 +97,7 @@ public class SnapshotRegistry {
     public Snapshot require() {
         Snapshot s = current.get();
         if (s == null) {
-            throw ProblemException.noSnapshot(lastError == null ? "no snapshot" : lastError);
+            throw new NoSnapshotException(lastError == null ? "no snapshot" : lastError);
         }
         return s;
     }

@@ -18,9 +18,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.AdminResource;
 import kz.baga.service.api.ProblemException;
+import kz.baga.service.api.ProblemMapper;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.ServiceException;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.Accounts;
 import kz.baga.service.security.Roles;
@@ -35,7 +38,7 @@ public class AdminPage {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     Accounts accounts;
@@ -70,9 +73,10 @@ public class AdminPage {
                 done ? PageText.t(ctx.lang(), "done") : null, error));
     }
 
-    /** A refused form comes back with its reason, as a 400 page that keeps the lists. */
-    private Response refused(ProblemException e) {
-        return Response.status(e.status()).entity(view(false, e.getMessage())).type(MediaType.TEXT_HTML).build();
+    /** A refused form comes back with its reason and the API's status, as a page that keeps the lists. */
+    private Response refused(ServiceException e) {
+        ProblemException p = ProblemMapper.toProblem(e);
+        return Response.status(p.status()).entity(view(false, p.getMessage())).type(MediaType.TEXT_HTML).build();
     }
 
     private static Response saved() {
@@ -87,7 +91,7 @@ public class AdminPage {
         access.requireRole(Roles.ADMIN);
         try {
             api.create(new AdminResource.NewUser(username, password, role, scope, scope));
-        } catch (ProblemException e) {
+        } catch (ServiceException e) {
             return refused(e);
         }
         return saved();
@@ -101,7 +105,7 @@ public class AdminPage {
         try {
             api.link(username == null ? "" : username.trim(), new AdminResource.NewLink(studentId == null ? null
                     : studentId.trim()));
-        } catch (ProblemException e) {
+        } catch (ServiceException e) {
             return refused(e);
         }
         return saved();
@@ -117,10 +121,10 @@ public class AdminPage {
             try {
                 d = until == null || until.isBlank() ? null : LocalDate.parse(until.trim());
             } catch (DateTimeParseException e) {
-                throw ProblemException.badParameter("premiumUntil", "premiumUntil: a date such as 2026-08-31");
+                throw new BadParameterException("premiumUntil", "premiumUntil: a date such as 2026-08-31");
             }
             api.subscribe(username == null ? "" : username.trim(), new AdminResource.Subscription(d));
-        } catch (ProblemException e) {
+        } catch (ServiceException e) {
             return refused(e);
         }
         return saved();

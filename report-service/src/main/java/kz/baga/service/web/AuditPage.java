@@ -14,11 +14,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import kz.baga.service.api.Access;
-import kz.baga.service.api.AuditResource;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.audit.AuditEntry;
 import kz.baga.service.audit.AuditLog;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
 
 /** The audit log for auditors: search by user, pupil and dates; the chain's verification on request. */
@@ -33,7 +33,7 @@ public class AuditPage {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     AuditLog audit;
@@ -49,10 +49,10 @@ public class AuditPage {
                                    @QueryParam("verify") String verify) {
         access.requireRole(Roles.AUDITOR);
         String l = ctx.lang();
-        Instant t = blank(to) ? Instant.now().plus(1, ChronoUnit.SECONDS) : AuditResource.instant(to, "to", true);
-        Instant f = blank(from) ? t.minus(30, ChronoUnit.DAYS) : AuditResource.instant(from, "from", false);
+        Instant t = blank(to) ? Instant.now().plus(1, ChronoUnit.SECONDS) : QueryParams.instant(to, "to", true);
+        Instant f = blank(from) ? t.minus(30, ChronoUnit.DAYS) : QueryParams.instant(from, "from", false);
         if (!f.isBefore(t)) {
-            throw ProblemException.badParameter("from", "from must be before to");
+            throw new BadParameterException("from", "from must be before to");
         }
         String u = blank(user) ? null : user.trim();
         String p = blank(pupil) ? null : pupil.trim();

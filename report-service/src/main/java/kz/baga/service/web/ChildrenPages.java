@@ -17,15 +17,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.MeResource;
-import kz.baga.service.api.Params;
 import kz.baga.service.api.StudentResource;
-import kz.baga.service.api.Views;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
 import kz.baga.service.security.Roles;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 import kz.baga.service.warehouse.SnapshotRules;
 
@@ -39,13 +39,13 @@ public class ChildrenPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
     MeResource me;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -100,9 +100,9 @@ public class ChildrenPages {
                                   @QueryParam("subject") String subject) {
         String l = ctx.lang();
         // access checked and the pupil read recorded before anything is built, as for the API
-        Access.PupilScope s = access.pupil(studentId, "student.page", false, year);
+        AccessRules.PupilScope s = access.pupil(studentId, "student.page", false, year);
         Snapshot snap = s.snapshot();
-        Views.Grades grades = views.grades(snap, s.school(), s.student(), studentId, s.year(), l);
+        ViewBuilder.Grades grades = views.grades(snap, s.school(), s.student(), studentId, s.year(), l);
         Snapshot.School school = snap.schools().get(s.school().schoolId());
         List<MarkRow> marks = marks(grades, l);
         List<Place> places = new ArrayList<>();
@@ -113,23 +113,23 @@ public class ChildrenPages {
         List<EarlyWarnings.Warning> warnings = List.of();
         SnapshotRules rules = SnapshotRules.of(snap);
         if (s.premium()) {
-            Views.Analytics a = views.analytics(snap, s.school(), s.student(), studentId, s.year(), l);
-            for (Views.Place p : a.places()) {
+            ViewBuilder.Analytics a = views.analytics(snap, s.school(), s.student(), studentId, s.year(), l);
+            for (ViewBuilder.Place p : a.places()) {
                 if ("ALL".equals(p.subjectCode())) {
                     places.add(new Place(p.term() == 0 ? Lang.t(l, "year.whole") : Lang.t(l, "term.n", p.term()),
                             p.rank(), p.classSize()));
                 }
             }
-            for (Views.MedalStatus m : a.medals()) {
+            for (ViewBuilder.MedalStatus m : a.medals()) {
                 medals.add(new Medal(Lang.t(l, "award." + m.award()), Lang.t(l, "status." + m.status()), m.status(),
                         m.reasons()));
             }
-            String subj = Params.subject(subject, snap, true, "ALL");
+            String subj = QueryParams.subject(subject, snap, true, "ALL");
             subjects.add(new Option("ALL", Lang.t(l, "all"), "ALL".equals(subj)));
-            for (Views.SubjectDynamics d : a.dynamics()) {
+            for (ViewBuilder.SubjectDynamics d : a.dynamics()) {
                 subjects.add(new Option(d.subjectCode(), d.subjectName(), d.subjectCode().equals(subj)));
             }
-            List<Views.Point> points = views.dynamics(s.school(), studentId, s.year(), subj);
+            List<ViewBuilder.Point> points = views.dynamics(s.school(), studentId, s.year(), subj);
             Charts.SourceSwitch sw = Charts.sourceSwitch(points);
             switchNote = sw == null ? null : sw.note(l);
             if (!points.isEmpty()) {
@@ -168,14 +168,14 @@ public class ChildrenPages {
                 + studentId.substring(0, Math.min(8, studentId.length())) + ".pdf\"").build();
     }
 
-    static List<MarkRow> marks(Views.Grades g, String l) {
+    static List<MarkRow> marks(ViewBuilder.Grades g, String l) {
         List<MarkRow> rows = new ArrayList<>();
-        for (Views.SubjectMarks s : g.subjects()) {
-            Map<Integer, Views.TermMark> byTerm = new LinkedHashMap<>();
+        for (ViewBuilder.SubjectMarks s : g.subjects()) {
+            Map<Integer, ViewBuilder.TermMark> byTerm = new LinkedHashMap<>();
             s.terms().forEach(t -> byTerm.put(t.term(), t));
             List<Cell> cells = new ArrayList<>();
             for (int t = 1; t <= 4; t++) {
-                Views.TermMark m = byTerm.get(t);
+                ViewBuilder.TermMark m = byTerm.get(t);
                 if (m == null) {
                     cells.add(new Cell("", "", false));
                     continue;
@@ -188,7 +188,7 @@ public class ChildrenPages {
                 }
                 cells.add(new Cell(String.valueOf(m.mark()), note, conflict));
             }
-            Views.Annual a = s.annual();
+            ViewBuilder.Annual a = s.annual();
             rows.add(new MarkRow(s.subjectName(), cells, a == null ? "" : String.valueOf(a.mark()),
                     a == null || a.examMark() == null ? "" : String.valueOf(a.examMark()),
                     a == null || a.finalMark() == null ? "" : String.valueOf(a.finalMark())));

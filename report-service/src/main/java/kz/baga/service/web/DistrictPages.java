@@ -19,15 +19,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
 import kz.baga.service.api.DistrictResource;
-import kz.baga.service.api.Params;
-import kz.baga.service.api.ProblemException;
 import kz.baga.service.api.ReportJobResource;
-import kz.baga.service.api.Views;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.render.Charts;
 import kz.baga.service.render.RenderCache;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.Snapshot;
 
@@ -41,10 +42,10 @@ public class DistrictPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Charts charts;
@@ -65,13 +66,13 @@ public class DistrictPages {
     }
 
     @TemplateData
-    public record SchoolRow(String schoolId, String schoolName, Views.IndicatorRow cell, BigDecimal qualityChange) {
+    public record SchoolRow(String schoolId, String schoolName, ViewBuilder.IndicatorRow cell, BigDecimal qualityChange) {
     }
 
     @TemplateData
     public record DistrictView(String districtId, String districtName, String year, int term, List<Option> terms,
                                List<Option> grades, List<Option> subjects, List<Column> columns,
-                               Views.IndicatorRow total, List<SchoolRow> schools, boolean hasChange, String chartSvg,
+                               ViewBuilder.IndicatorRow total, List<SchoolRow> schools, boolean hasChange, String chartSvg,
                                boolean chartCut, int chartSchools, String pdfHref) {
     }
 
@@ -85,28 +86,28 @@ public class DistrictPages {
                                      @QueryParam("subject") String subject, @QueryParam("sort") String sort,
                                      @QueryParam("dir") String dir) {
         String l = ctx.lang();
-        int t = Params.term(term, 0);
-        Integer g = Params.grade(grade);
+        int t = QueryParams.term(term, 0);
+        Integer g = QueryParams.grade(grade);
         int gl = g == null ? 0 : g;
-        Access.DistrictScope s = access.district(id, year);
+        AccessRules.DistrictScope s = access.district(id, year);
         Snapshot snap = s.snapshot();
-        String subj = Params.subject(subject, snap, true, "ALL");
+        String subj = QueryParams.subject(subject, snap, true, "ALL");
         String by = sort == null || sort.isBlank() ? "school" : sort;
         if (!SORTS.contains(by)) {
-            throw ProblemException.badParameter("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");
+            throw new BadParameterException("sort", "sort must be one of " + SORTS + " (got '" + sort + "')");
         }
         boolean desc = dir == null || dir.isBlank() ? !by.equals("school") : dir.equals("desc");
-        Views.Indicators now = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, gl)),
+        ViewBuilder.Indicators now = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t, subj, gl)),
                 s.year(), t, subj, gl, l);
         Map<String, BigDecimal> before = new HashMap<>();
         boolean hasChange = t >= 2;
         if (hasChange) {
-            Views.Indicators prev = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t - 1, subj,
+            ViewBuilder.Indicators prev = views.indicators(snap, s.district(new DistrictModel.Filter(s.year(), t - 1, subj,
                     gl)), s.year(), t - 1, subj, gl, l);
             prev.schools().forEach(r -> before.put(r.schoolId(), r.qualityRate()));
         }
         List<SchoolRow> rows = new ArrayList<>();
-        for (Views.IndicatorRow r : now.schools()) {
+        for (ViewBuilder.IndicatorRow r : now.schools()) {
             BigDecimal b = before.get(r.schoolId());
             rows.add(new SchoolRow(r.schoolId(), r.schoolName(), r, b == null || r.qualityRate() == null ? null
                     : r.qualityRate().subtract(b)));
@@ -134,12 +135,12 @@ public class DistrictPages {
         }
         List<Option> subjects = Option.subjects(snap, l, subj);
         // a readable chart holds a few dozen schools: those first in the table's order (sort by quality, ascending,
-        // to chart the schools that need help); hundreds of bars were unreadable and 2.5 MB of SVG
+        // to chart the schools that need help)
         List<Charts.Bar> bars = new ArrayList<>();
         rows.stream().filter(r -> !r.cell().suppressed()).limit(CHART_SCHOOLS)
                 .forEach(r -> bars.add(new Charts.Bar(r.schoolId(), r.cell().qualityRate(), r.cell().successRate())));
         boolean chartCut = rows.stream().filter(r -> !r.cell().suppressed()).count() > CHART_SCHOOLS;
-        // a bar pair per school: drawing 350 of them costs more than the rest of the page, so it is kept per snapshot
+        // drawing the bars costs more than the rest of the page, so the chart is kept per snapshot
         String svg = bars.isEmpty() ? null : new String(cache.get(snap, "page.district.quality.svg",
                 () -> InlineSvg.responsive(charts.svg(charts.quality(bars, Lang.t(l, "quality.chart") + " · "
                         + s.year(), l), 900, 420)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
@@ -197,7 +198,7 @@ public class DistrictPages {
         String l = ctx.lang();
         ReportJobResource.JobView j = (ReportJobResource.JobView) jobsApi.get(jobId).getEntity();
         if (!id.equals(j.districtId())) {
-            throw ProblemException.notFound("district " + id + " has no report job " + jobId);
+            throw new NotFoundException("district " + id + " has no report job " + jobId);
         }
         boolean pending = "QUEUED".equals(j.status()) || "RUNNING".equals(j.status());
         JobPage v = new JobPage(id, jobId, j.status(), PageText.t(l, "job.status." + j.status()), pending,

@@ -6,13 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.quarkus.qute.TemplateData;
-import kz.baga.service.api.Views;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.SnapshotRules;
 
 /**
  * Subjects whose running term total sits within the rules' window of a mark boundary, on either side. A boundary
  * is the scale's minimum percent less one half: totals are rounded half-up to a whole percent before the scale is
- * applied, so 84.5 % already gives the 5 of an 85 % step.
+ * applied, so 84.5 % already gives the 5 of an 85 % step (docs/rules.md §11).
  */
 final class EarlyWarnings {
 
@@ -34,13 +34,14 @@ final class EarlyWarnings {
         }
     }
 
-    static List<Warning> of(Views.Grades grades, SnapshotRules rules) {
+    static List<Warning> of(ViewBuilder.Grades grades, SnapshotRules rules) {
         List<Warning> out = new ArrayList<>();
         if (rules == null || rules.warningPoints() == null) {
             return out;
         }
-        for (Views.SubjectMarks s : grades.subjects()) {
-            Views.TermMark running = s.terms().stream().max(Comparator.comparingInt(Views.TermMark::term)).orElse(null);
+        for (ViewBuilder.SubjectMarks s : grades.subjects()) {
+            ViewBuilder.TermMark running = s.terms().stream().max(Comparator.comparingInt(ViewBuilder.TermMark::term))
+                    .orElse(null);
             // the latest term runs until a certified (imported) mark ends it
             if (running == null || running.totalPct() == null || "IMPORTED".equals(running.markSource())) {
                 continue;

@@ -10,7 +10,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import kz.baga.service.api.ProblemException;
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.i18n.Lang;
 import kz.baga.service.security.Account;
 import kz.baga.service.security.DbIdentityProvider;
@@ -51,7 +51,7 @@ public class PageContext {
             String l = param.trim().toLowerCase(Locale.ROOT);
             if (!Lang.SUPPORTED.contains(l)) {
                 lang = "ru"; // the error page itself needs a language
-                throw ProblemException.badParameter("lang", "lang must be one of kk, ru, en (got '" + param + "')");
+                throw new BadParameterException("lang", "lang must be one of kk, ru, en (got '" + param + "')");
             }
             request.response().addCookie(Cookie.cookie(LANG_COOKIE, l).setPath("/").setMaxAge(365L * 24 * 3600)
                     .setSameSite(CookieSameSite.LAX).setHttpOnly(true).setSecure(request.isSSL()));

@@ -16,13 +16,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.Access;
-import kz.baga.service.api.Csv;
-import kz.baga.service.api.Params;
-import kz.baga.service.api.ProblemException;
-import kz.baga.service.api.Views;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.i18n.Lang;
+import kz.baga.service.render.CsvWriter;
 import kz.baga.service.render.Pdfs;
+import kz.baga.service.request.QueryParams;
+import kz.baga.service.security.AccessRules;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.Snapshot;
 
 /** A school's pages (staff of that school): medal candidates, classes and their rankings, reconciliation. */
@@ -35,10 +36,10 @@ public class SchoolPages {
     PageContext ctx;
 
     @Inject
-    Access access;
+    AccessRules access;
 
     @Inject
-    Views views;
+    ViewBuilder views;
 
     @Inject
     Pdfs pdfs;
@@ -62,7 +63,7 @@ public class SchoolPages {
 
     /** The filters of the candidates page: each null or blank means "any". */
     record Filter(String award, String status, String classLabel) {
-        boolean matches(Views.Candidate c) {
+        boolean matches(ViewBuilder.Candidate c) {
             return (award == null || award.equals(c.award())) && (status == null || status.equals(c.status()))
                     && (classLabel == null || classLabel.equals(c.classLabel()));
         }
@@ -91,29 +92,29 @@ public class SchoolPages {
             return null;
         }
         if (!allowed.contains(v)) {
-            throw ProblemException.badParameter(name, name + " must be one of " + allowed + " (got '" + v + "')");
+            throw new BadParameterException(name, name + " must be one of " + allowed + " (got '" + v + "')");
         }
         return v;
     }
 
-    private record Selected(Access.SchoolScope scope, Filter filter, List<Views.Candidate> all,
-                            List<Views.Candidate> rows) {
+    private record Selected(AccessRules.SchoolScope scope, Filter filter, List<ViewBuilder.Candidate> all,
+                            List<ViewBuilder.Candidate> rows) {
     }
 
     private Selected select(String id, String action, String year, String award, String status, String cls) {
-        Access.SchoolScope s = access.school(id, action, year);
-        List<Views.Candidate> all = views.medalCandidates(s.snapshot(), s.school(), s.year(), ctx.lang());
+        AccessRules.SchoolScope s = access.school(id, action, year);
+        List<ViewBuilder.Candidate> all = views.medalCandidates(s.snapshot(), s.school(), s.year(), ctx.lang());
         TreeSet<String> classes = new TreeSet<>();
         all.forEach(c -> classes.add(c.classLabel()));
         String c = cls == null || cls.isBlank() ? null : cls;
         if (c != null && !classes.contains(c)) {
-            throw ProblemException.badParameter("class", "no candidates' class " + c + " (classes: " + classes + ")");
+            throw new BadParameterException("class", "no candidates' class " + c + " (classes: " + classes + ")");
         }
         Filter f = new Filter(choice(award, AWARDS, "award"), choice(status, STATUSES, "status"), c);
-        List<Views.Candidate> rows = all.stream().filter(f::matches).toList();
+        List<ViewBuilder.Candidate> rows = all.stream().filter(f::matches).toList();
         // the pupils shown are recorded before anything is sent
         access.auditSchoolRead(s, action, String.join(",", new TreeSet<>(rows.stream()
-                .map(Views.Candidate::studentId).toList())));
+                .map(ViewBuilder.Candidate::studentId).toList())));
         return new Selected(s, f, all, rows);
     }
 
@@ -132,10 +133,10 @@ public class SchoolPages {
         STATUSES.forEach(a -> statuses.add(new Option(a, Lang.t(l, "status." + a), a.equals(sel.filter.status()))));
         List<Option> classes = new ArrayList<>();
         classes.add(new Option("", PageText.t(l, "any"), sel.filter.classLabel() == null));
-        new TreeSet<>(sel.all.stream().map(Views.Candidate::classLabel).toList())
+        new TreeSet<>(sel.all.stream().map(ViewBuilder.Candidate::classLabel).toList())
                 .forEach(c -> classes.add(new Option(c, c, c.equals(sel.filter.classLabel()))));
         List<CandidateRow> rows = new ArrayList<>();
-        for (Views.Candidate c : sel.rows) {
+        for (ViewBuilder.Candidate c : sel.rows) {
             rows.add(new CandidateRow(c.studentId(), c.name(), c.classLabel(), c.gradeLevel(),
                     Lang.t(l, "award." + c.award()), Lang.t(l, "status." + c.status()), c.status(), c.reasons()));
         }
@@ -153,11 +154,11 @@ public class SchoolPages {
                                   @QueryParam("class") String cls) {
         Selected sel = select(id, "school.medal-candidates.csv", year, award, status, cls);
         List<List<Object>> rows = new ArrayList<>();
-        for (Views.Candidate c : sel.rows) {
+        for (ViewBuilder.Candidate c : sel.rows) {
             rows.add(java.util.Arrays.asList(c.studentId(), c.name(), c.classLabel(), c.gradeLevel(), c.award(),
                     c.status(), c.reasons()));
         }
-        String csv = Csv.of(List.of("student_id", "name", "class_label", "grade_level", "award", "status", "reasons"),
+        String csv = CsvWriter.write(List.of("student_id", "name", "class_label", "grade_level", "award", "status", "reasons"),
                 rows);
         return Response.ok(csv, "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"medal-candidates-" + id + ".csv\"")
@@ -188,7 +189,7 @@ public class SchoolPages {
     @Path("/classes")
     public TemplateInstance classes(@PathParam("id") String id, @QueryParam("year") String year) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.classes.page", year);
+        AccessRules.SchoolScope s = access.school(id, "school.classes.page", year);
         Snapshot.School school = s.snapshot().schools().get(id);
         return Templates.classes(ctx.page(PageText.t(l, "classes")), new ClassesView(id, school == null ? id
                 : school.name(l), s.year(), List.copyOf(s.school().classLabels())));
@@ -196,7 +197,7 @@ public class SchoolPages {
 
     @TemplateData
     public record RankingView(String schoolId, String classLabel, String year, List<Option> terms,
-                              List<Option> subjects, Views.ClassRanking ranking) {
+                              List<Option> subjects, ViewBuilder.ClassRanking ranking) {
     }
 
     @GET
@@ -205,15 +206,15 @@ public class SchoolPages {
                                     @QueryParam("year") String year, @QueryParam("term") String term,
                                     @QueryParam("subject") String subject) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.rankings.page", year);
-        int t = Params.term(term, 0);
-        String subj = Params.subject(subject, s.snapshot(), true, "ALL");
+        AccessRules.SchoolScope s = access.school(id, "school.rankings.page", year);
+        int t = QueryParams.term(term, 0);
+        String subj = QueryParams.subject(subject, s.snapshot(), true, "ALL");
         if (!s.school().classLabels().contains(label)) {
-            throw ProblemException.notFound("school " + id + " has no class " + label);
+            throw new NotFoundException("school " + id + " has no class " + label);
         }
-        Views.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
+        ViewBuilder.ClassRanking r = views.ranking(s.snapshot(), s.school(), label, s.year(), t, subj);
         access.auditSchoolRead(s, "school.rankings.page", String.join(",", new TreeSet<>(r.rows().stream()
-                .map(Views.RankRow::studentId).toList())));
+                .map(ViewBuilder.RankRow::studentId).toList())));
         List<Option> terms = Option.terms(l, t);
         List<Option> subjects = Option.subjects(s.snapshot(), l, subj);
         return Templates.ranking(ctx.page(PageText.t(l, "ranking") + " · " + label),
@@ -244,8 +245,8 @@ public class SchoolPages {
     @Path("/reconciliation")
     public TemplateInstance reconciliation(@PathParam("id") String id, @QueryParam("year") String year) {
         String l = ctx.lang();
-        Access.SchoolScope s = access.school(id, "school.reconciliation.page", year);
-        Views.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
+        AccessRules.SchoolScope s = access.school(id, "school.reconciliation.page", year);
+        ViewBuilder.Reconciliation r = views.reconciliation(s.snapshot(), s.school(), s.year(), l);
         TreeSet<String> who = new TreeSet<>();
         r.conflicts().forEach(f -> who.add(f.studentId()));
         r.gaps().forEach(f -> who.add(f.studentId()));
@@ -263,9 +264,9 @@ public class SchoolPages {
                 new FindingSection("duplicates", findings(r.other(), snap, l))), rejected));
     }
 
-    private static List<FindingView> findings(List<Views.FindingRow> rows, Snapshot snap, String l) {
+    private static List<FindingView> findings(List<ViewBuilder.FindingRow> rows, Snapshot snap, String l) {
         List<FindingView> out = new ArrayList<>();
-        for (Views.FindingRow f : rows) {
+        for (ViewBuilder.FindingRow f : rows) {
             out.add(new FindingView(f.studentId(), f.name(), f.classLabel(), snap.subjectName(f.subjectCode(), l),
                     f.term() == 0 ? Lang.t(l, "year.whole") : Lang.t(l, "term.n", f.term()), f.issueName(), f.text()));
         }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
-import kz.baga.service.api.ProblemException;
+import kz.baga.service.error.NotFoundException;
 
 /** The pages' font, the DejaVu files the PDFs embed: every reader sees ӘҒҚҢӨҰҮҺІ, and nothing comes from a CDN. */
 @Path("/static/fonts")
@@ -22,7 +22,7 @@ public class StaticFonts {
     @Produces("font/ttf")
     public Response font(@PathParam("name") String name) throws IOException {
         if (!FONTS.contains(name)) {
-            throw ProblemException.notFound("no font " + name);
+            throw new NotFoundException("no font " + name);
         }
         try (InputStream in = StaticFonts.class.getResourceAsStream("/fonts/" + name)) {
             return Response.ok(in.readAllBytes(), "font/ttf").header("Cache-Control", "public, max-age=604800").build();

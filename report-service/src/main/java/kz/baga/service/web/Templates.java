@@ -6,15 +6,15 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import kz.baga.service.api.MeResource;
-import kz.baga.service.api.Views;
 import kz.baga.service.audit.AuditEntry;
+import kz.baga.service.view.ViewBuilder;
 
 /** The pages' templates ({@code templates/pages/}), checked against these parameters when the service is built. */
 @CheckedTemplate(basePath = "pages")
 @TemplateData(target = MeResource.Child.class)
-@TemplateData(target = Views.IndicatorRow.class)
-@TemplateData(target = Views.ClassRanking.class)
-@TemplateData(target = Views.RankRow.class)
+@TemplateData(target = ViewBuilder.IndicatorRow.class)
+@TemplateData(target = ViewBuilder.ClassRanking.class)
+@TemplateData(target = ViewBuilder.RankRow.class)
 @TemplateData(target = AuditEntry.class)
 public final class Templates {
 

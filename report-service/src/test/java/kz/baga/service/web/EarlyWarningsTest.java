@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.List;
 
-import kz.baga.service.api.Views;
+import kz.baga.service.view.ViewBuilder;
 import kz.baga.service.warehouse.SnapshotRules;
 import org.junit.jupiter.api.Test;
 
@@ -16,15 +16,15 @@ class EarlyWarningsTest {
             new SnapshotRules.Step(65, 4), new SnapshotRules.Step(40, 3), new SnapshotRules.Step(0, 2)),
             new BigDecimal("3"));
 
-    private static Views.Grades grades(String... subjectAndTotal) {
-        List<Views.SubjectMarks> subjects = new java.util.ArrayList<>();
+    private static ViewBuilder.Grades grades(String... subjectAndTotal) {
+        List<ViewBuilder.SubjectMarks> subjects = new java.util.ArrayList<>();
         for (int i = 0; i < subjectAndTotal.length; i += 2) {
             BigDecimal total = new BigDecimal(subjectAndTotal[i + 1]);
-            subjects.add(new Views.SubjectMarks(subjectAndTotal[i], subjectAndTotal[i], List.of(
-                    new Views.TermMark(1, 5, new BigDecimal("90"), "IMPORTED", 5),
-                    new Views.TermMark(3, 4, total, "COMPUTED", null)), null));
+            subjects.add(new ViewBuilder.SubjectMarks(subjectAndTotal[i], subjectAndTotal[i], List.of(
+                    new ViewBuilder.TermMark(1, 5, new BigDecimal("90"), "IMPORTED", 5),
+                    new ViewBuilder.TermMark(3, 4, total, "COMPUTED", null)), null));
         }
-        return new Views.Grades("s", "n", "S", "11А", 11, "2025-2026", "snap", "r", subjects);
+        return new ViewBuilder.Grades("s", "n", "S", "11А", 11, "2025-2026", "snap", "r", subjects);
     }
 
     private static EarlyWarnings.Warning only(String total) {
@@ -72,8 +72,8 @@ class EarlyWarningsTest {
 
     @Test
     void aCertifiedLatestTermAndRulesWithoutAWindowGiveNoWarning() {
-        Views.Grades certified = new Views.Grades("s", "n", "S", "11А", 11, "2025-2026", "snap", "r", List.of(
-                new Views.SubjectMarks("ALG", "ALG", List.of(new Views.TermMark(2, 5, new BigDecimal("84.6"),
+        ViewBuilder.Grades certified = new ViewBuilder.Grades("s", "n", "S", "11А", 11, "2025-2026", "snap", "r", List.of(
+                new ViewBuilder.SubjectMarks("ALG", "ALG", List.of(new ViewBuilder.TermMark(2, 5, new BigDecimal("84.6"),
                         "IMPORTED", 5)), null)));
         assertThat(EarlyWarnings.of(certified, RULES)).isEmpty();
         assertThat(EarlyWarnings.of(grades("ALG", "84.5"), new SnapshotRules(RULES.markScale(), null))).isEmpty();

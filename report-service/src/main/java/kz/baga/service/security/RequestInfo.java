@@ -1,11 +1,9 @@
-package kz.baga.service.api;
+package kz.baga.service.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import kz.baga.service.security.Account;
-import kz.baga.service.security.DbIdentityProvider;
 
 /** Who is asking, from where, for what: the facts an audit record needs. */
 @RequestScoped

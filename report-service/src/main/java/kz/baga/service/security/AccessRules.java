@@ -1,4 +1,4 @@
-package kz.baga.service.api;
+package kz.baga.service.security;
 
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import kz.baga.service.audit.AuditLog;
-import kz.baga.service.security.Account;
-import kz.baga.service.security.Accounts;
-import kz.baga.service.security.Roles;
+import kz.baga.service.error.AccessDeniedException;
+import kz.baga.service.error.BadParameterException;
+import kz.baga.service.error.NotFoundException;
 import kz.baga.service.warehouse.DistrictModel;
 import kz.baga.service.warehouse.ReadModels;
 import kz.baga.service.warehouse.SchoolModel;
@@ -21,7 +21,7 @@ import kz.baga.service.warehouse.SnapshotRegistry;
  * serve pupil data without a record.
  */
 @ApplicationScoped
-public class Access {
+public class AccessRules {
 
     private static final Pattern YEAR = Pattern.compile("\\d{4}-\\d{4}");
     private static final Pattern STUDENT_ID = Pattern.compile("[0-9a-f]{8,64}");
@@ -65,7 +65,7 @@ public class Access {
     public PupilScope pupil(String studentId, String action, boolean premiumOnly, String yearParam) {
         if (studentId == null || !STUDENT_ID.matcher(studentId).matches()) {
             // malformed, not merely unknown: nothing to look up or record (NUL bytes included)
-            throw ProblemException.badParameter("id", "a pupil id is 8-64 lower-case hex digits");
+            throw new BadParameterException("id", "a pupil id is 8-64 lower-case hex digits");
         }
         Account a = request.account();
         Snapshot snap = snapshots.require();
@@ -80,11 +80,11 @@ public class Access {
                 premium = parent.isPremium();
                 if (schoolId == null) {
                     audit(a, action, studentId, null, false, "pupil not in snapshot " + snap.id());
-                    throw ProblemException.notFound("your child is not in the current snapshot " + snap.id());
+                    throw new NotFoundException("your child is not in the current snapshot " + snap.id());
                 }
                 if (premiumOnly && !premium) {
                     audit(a, action, studentId, schoolId, false, "subscription required");
-                    throw ProblemException.subscriptionRequired();
+                    throw new SubscriptionRequiredException();
                 }
             }
             case Roles.SCHOOL -> {
@@ -109,7 +109,7 @@ public class Access {
         if (!Roles.SCHOOL.equals(a.role()) || !schoolId.equals(a.schoolId())
                 || !snap.schools().containsKey(schoolId)) {
             audit(a, action, null, schoolId, false, "not staff of this school");
-            throw ProblemException.forbidden("only staff of school " + schoolId + " can read its pupils' lists");
+            throw new AccessDeniedException("only staff of school " + schoolId + " can read its pupils' lists");
         }
         SchoolModel model = models.school(snap, schoolId);
         String year = year(yearParam, snap, model.years());
@@ -127,7 +127,7 @@ public class Access {
         Snapshot snap = snapshots.require();
         if (!Roles.DEPARTMENT.equals(a.role()) || !districtId.equals(a.districtId())
                 || !snap.districtExists(districtId)) {
-            throw ProblemException.forbidden("only department staff of district " + districtId
+            throw new AccessDeniedException("only department staff of district " + districtId
                     + " can read its indicators");
         }
         return new DistrictScope(a, snap, districtId, year(yearParam, snap, models.districtYears(snap, districtId)),
@@ -161,12 +161,12 @@ public class Access {
                 return;
             }
         }
-        throw ProblemException.forbidden("role " + a.role() + " cannot use this endpoint");
+        throw new AccessDeniedException("role " + a.role() + " cannot use this endpoint");
     }
 
     private void deny(Account a, String action, String studentId, String schoolId, String why) {
         audit(a, action, studentId, schoolId, false, why);
-        throw ProblemException.forbidden("you have no access to pupil " + studentId);
+        throw new AccessDeniedException("you have no access to pupil " + studentId);
     }
 
     private void audit(Account a, String action, String studentIds, String schoolId, boolean allowed, String detail) {
@@ -180,10 +180,10 @@ public class Access {
             return snap.currentYear();
         }
         if (!YEAR.matcher(param).matches()) {
-            throw ProblemException.badParameter("year", "year must look like 2025-2026 (got '" + param + "')");
+            throw new BadParameterException("year", "year must look like 2025-2026 (got '" + param + "')");
         }
         if (!known.contains(param) && !snap.directoryYears().contains(param)) {
-            throw ProblemException.badParameter("year", "unknown academic year " + param + "; known: " + known);
+            throw new BadParameterException("year", "unknown academic year " + param + "; known: " + known);
         }
         return param;
     }

@@ -1,4 +1,4 @@
-package kz.baga.service.api;
+package kz.baga.service.view;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -23,9 +23,12 @@ import kz.baga.service.warehouse.SchoolModel.Ranking;
 import kz.baga.service.warehouse.SchoolModel.TermGrade;
 import kz.baga.service.warehouse.Snapshot;
 
-/** Builds the JSON views from read models. No access checks here: callers pass an allowed scope. */
+/**
+ * The views the service answers with (the API's JSON, and what pages and PDFs show), built from read models. No
+ * access checks here: callers pass an allowed scope.
+ */
 @ApplicationScoped
-public class Views {
+public class ViewBuilder {
 
     /** The application's mapper, the one Quarkus REST serialises entities with: cached JSON is byte-identical. */
     @Inject

@@ -1,9 +1,7 @@
-package kz.baga.service.api;
+package kz.baga.service.warehouse;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import kz.baga.service.warehouse.Snapshot;
-import kz.baga.service.warehouse.SnapshotRegistry;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;

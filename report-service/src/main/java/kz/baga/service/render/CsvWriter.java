@@ -1,4 +1,4 @@
-package kz.baga.service.api;
+package kz.baga.service.render;
 
 import java.util.List;
 
@@ -6,11 +6,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /** Minimal RFC 4180 CSV writing and the JSON-or-CSV choice by Accept. */
-public final class Csv {
+public final class CsvWriter {
 
     public static final String TEXT_CSV = "text/csv";
 
-    private Csv() {
+    private CsvWriter() {
     }
 
     public static boolean wanted(HttpHeaders headers) {
@@ -25,7 +25,7 @@ public final class Csv {
         return false;
     }
 
-    public static String of(List<String> header, List<List<Object>> rows) {
+    public static String write(List<String> header, List<List<Object>> rows) {
         StringBuilder b = new StringBuilder();
         line(b, header.stream().map(h -> (Object) h).toList());
         for (List<Object> r : rows) {

@@ -1,11 +1,20 @@
-package kz.baga.service.api;
+package kz.baga.service.request;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+import kz.baga.service.error.BadParameterException;
 import kz.baga.service.warehouse.Snapshot;
 
-/** Validation of the common query parameters; every failure is a 400 problem naming the parameter. */
-public final class Params {
+/**
+ * Validation of the query parameters the API and the pages share; every failure is a {@link BadParameterException}
+ * naming the parameter.
+ */
+public final class QueryParams {
 
-    private Params() {
+    private QueryParams() {
     }
 
     /** term 0 (the year) to 4; {@code null} when absent and {@code dflt} is null. */
@@ -16,11 +25,11 @@ public final class Params {
         try {
             int t = Integer.parseInt(param.trim());
             if (t < 0 || t > 4) {
-                throw ProblemException.badParameter("term", "term must be 0 (the year) to 4 (got " + t + ")");
+                throw new BadParameterException("term", "term must be 0 (the year) to 4 (got " + t + ")");
             }
             return t;
         } catch (NumberFormatException e) {
-            throw ProblemException.badParameter("term", "term must be a number 0-4 (got '" + param + "')");
+            throw new BadParameterException("term", "term must be a number 0-4 (got '" + param + "')");
         }
     }
 
@@ -28,7 +37,7 @@ public final class Params {
     public static String subject(String param, Snapshot snap, boolean allowAll, String dflt) {
         if (param == null || param.isBlank()) {
             if (dflt == null) {
-                throw ProblemException.badParameter("subject", "subject is required (a code such as ALG)");
+                throw new BadParameterException("subject", "subject is required (a code such as ALG)");
             }
             return dflt;
         }
@@ -36,7 +45,7 @@ public final class Params {
         if ((allowAll && s.equals("ALL")) || snap.subjects().containsKey(s)) {
             return s;
         }
-        throw ProblemException.badParameter("subject", "unknown subject '" + param + "'");
+        throw new BadParameterException("subject", "unknown subject '" + param + "'");
     }
 
     /** An optional whole number within {@code min..max}; anything else is a 400 naming the parameter. */
@@ -52,7 +61,7 @@ public final class Params {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ProblemException.badParameter(name, name + " must be a whole number " + min + "-" + max + " (got '"
+        throw new BadParameterException(name, name + " must be a whole number " + min + "-" + max + " (got '"
                 + param + "')");
     }
 
@@ -63,11 +72,25 @@ public final class Params {
         try {
             int g = Integer.parseInt(param.trim());
             if (g < 0 || g > 11) {
-                throw ProblemException.badParameter("grade", "grade must be 0 (all) to 11 (got " + g + ")");
+                throw new BadParameterException("grade", "grade must be 0 (all) to 11 (got " + g + ")");
             }
             return g;
         } catch (NumberFormatException e) {
-            throw ProblemException.badParameter("grade", "grade must be a number 0-11 (got '" + param + "')");
+            throw new BadParameterException("grade", "grade must be a number 0-11 (got '" + param + "')");
+        }
+    }
+
+    /** An ISO date (a day; {@code to} then means the end of that day) or an ISO instant. */
+    public static Instant instant(String v, String name, boolean endOfDay) {
+        try {
+            if (v.length() == 10) {
+                LocalDate d = LocalDate.parse(v);
+                return (endOfDay ? d.plusDays(1) : d).atStartOfDay().toInstant(ZoneOffset.UTC);
+            }
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new BadParameterException(name, name + " must be a date (2026-01-31) or an instant "
+                    + "(2026-01-31T10:00:00Z), got '" + v + "'");
         }
     }
 }
