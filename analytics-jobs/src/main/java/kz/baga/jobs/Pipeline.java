@@ -24,6 +24,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import kz.baga.contract.SnapshotManifest;
+import kz.baga.contract.SnapshotManifest.Counts;
+import kz.baga.contract.SnapshotManifest.InputFile;
 import kz.baga.contract.Table;
 import kz.baga.jobs.ingest.EventSources;
 import kz.baga.jobs.ingest.EventValidator;
@@ -161,7 +164,7 @@ public final class Pipeline {
             return t;
         });
         // Checksums of the inputs are read on a side thread while Spark parses them.
-        Future<Map<String, Map<String, Object>>> checksums = background.submit(input::checksums);
+        Future<Map<String, InputFile>> checksums = background.submit(input::checksums);
         boolean done = false;
         try {
             Result result = runStages(input, rules, checksums, start);
@@ -186,7 +189,7 @@ public final class Pipeline {
         }
     }
 
-    private Result runStages(InputFolder input, Rules rules, Future<Map<String, Map<String, Object>>> checksums,
+    private Result runStages(InputFolder input, Rules rules, Future<Map<String, InputFile>> checksums,
                              long start) throws IOException {
         // ---------------------------------------------------------------- ingest
         long t = System.nanoTime();
@@ -345,44 +348,27 @@ public final class Pipeline {
         if (options.beforeCommit() != null) {
             options.beforeCommit().run();
         }
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("snapshot_id", id);
-        manifest.put("created_at", Instant.now().toString());
-        manifest.put("baga_version", Pipeline.class.getPackage().getImplementationVersion());
-        Map<String, Object> inputInfo = new LinkedHashMap<>();
-        inputInfo.put("location", input.root().toString());
+        String createdAt = Instant.now().toString();
+        Map<String, InputFile> files;
         try {
-            inputInfo.put("files", checksums.get());
+            files = checksums.get();
         } catch (Exception e) {
             throw new IOException("could not checksum the input: " + e.getMessage(), e);
         }
-        manifest.put("input", inputInfo);
-        manifest.put("rules", Map.of("version", rules.version(), "sha256", rules.sha256(),
-                "location", options.rulesLocation(), "document", rules.document()));
-        manifest.put("student_id_key", Map.of("fingerprint", options.ids().keyFingerprint(),
-                "demo_key", options.ids().usesDemoKey()));
-        manifest.put("spark", Map.of("version", spark.version(), "master", spark.sparkContext().master(),
-                "shuffle_partitions", spark.conf().get("spark.sql.shuffle.partitions")));
-        SourceCounts total = new Result(id, sourceCounts, 0, byReason, tableRows, stageMillis, 0, List.of()).total();
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("read", total.read());
-        counts.put("accepted", total.accepted());
-        counts.put("rejected", total.rejected());
-        counts.put("merged", total.merged());
-        counts.put("by_source", sourceCounts);
-        counts.put("rejected_by_reason", byReason);
-        counts.put("reference_rows_rejected", referenceRejected);
-        manifest.put("counts", counts);
-        manifest.put("tables", orderedTableRows());
-        Map<String, Object> layout = new LinkedHashMap<>();
-        for (Table table : Table.values()) {
-            layout.put(table.tableName(), table.partitionColumn().map(p -> "partitioned by " + p).orElse("single"));
-        }
-        manifest.put("layout", layout);
+        Map<String, SnapshotManifest.SourceCounts> bySource = new TreeMap<>();
+        sourceCounts.forEach((source, c) -> bySource.put(source,
+                new SnapshotManifest.SourceCounts(c.read(), c.accepted(), c.rejected(), c.merged())));
         Map<String, Long> timings = new LinkedHashMap<>(stageMillis);
         timings.put("total", (System.nanoTime() - start) / 1_000_000);
-        manifest.put("timings_ms", timings);
-        store.commit(id, manifest);
+        store.commit(id, new SnapshotManifest(id, createdAt, Pipeline.class.getPackage().getImplementationVersion(),
+                new SnapshotManifest.Input(input.root().toString(), files),
+                new SnapshotManifest.RulesFile(rules.version(), rules.sha256(), options.rulesLocation(),
+                        rules.document()),
+                new SnapshotManifest.StudentIdKey(options.ids().keyFingerprint(), options.ids().usesDemoKey()),
+                new SnapshotManifest.Spark(spark.version(), spark.sparkContext().master(),
+                        spark.conf().get("spark.sql.shuffle.partitions")),
+                Counts.of(bySource, byReason, referenceRejected), orderedTableRows(), SnapshotManifest.tableLayout(),
+                timings));
         List<String> pruned = store.prune(options.keepSnapshots());
         stage("commit", t);
         progress("committed snapshot " + id);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Shared base of the Spark tests, in the style of Apache Iceberg's {@code TestBase}: one static {@code local[2]}
- * session per test class, built with the production settings ({@link BagaSpark}), and small helpers to make
+ * session per test class, built with the production settings ({@link SparkSessions}), and small helpers to make
  * literal fixtures ({@link #df}, {@link #row}) and to read results back as plain Java rows ({@link #rows},
  * {@link #sql}).
  *
@@ -35,7 +35,7 @@ public abstract class SparkTestBase {
 
     @BeforeAll
     static void startSpark() {
-        spark = BagaSpark.builder("local[2]", 4).getOrCreate();
+        spark = SparkSessions.builder("local[2]", 4).getOrCreate();
     }
 
     @AfterAll

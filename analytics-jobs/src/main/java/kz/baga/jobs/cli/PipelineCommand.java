@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import kz.baga.jobs.BagaSpark;
 import kz.baga.jobs.Pipeline;
+import kz.baga.jobs.SparkSessions;
 import kz.baga.jobs.ingest.InputException;
 import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.ingest.StudentIds;
@@ -139,7 +139,7 @@ public final class PipelineCommand {
         boolean showProgress = !quiet;
         SparkSession spark = null;
         try {
-            spark = BagaSpark.builder(master, partitions).getOrCreate();
+            spark = SparkSessions.builder(master, partitions).getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
             long t0 = System.nanoTime();
             Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,

@@ -139,7 +139,8 @@ public final class EventValidator {
         // the reason code from cheap comparisons, then (only for rejected rows) the detail text and raw line.
         Column yearStartExpr = substring(col("academic_year"), 1, 4).try_cast("int");
         Column gradeGivenExpr = col("grade_level").try_cast("int");
-        Dataset<Row> checkedIins = endStage(Checks.withIinProblem(joined, "iin", "iin_problem", col("ref_iin").isNotNull()),
+        Dataset<Row> checkedIins = endStage(
+                FieldChecks.withIinProblem(joined, "iin", "iin_problem", col("ref_iin").isNotNull()),
                 entered, count(lit(1)));
         Dataset<Row> typed = checkedIins.select(
                 col("*"),
@@ -279,9 +280,9 @@ public final class EventValidator {
                 col("line"),
                 // Accepted rows are kept as typed values; the raw text is the evidence only for rejected ones. A
                 // source without text lines (Parquet) gets the row's canonical fields as JSON, built only here.
-                when(col("reason_i").isNotNull(), Checks.capText(call_function("make_valid_utf8",
+                when(col("reason_i").isNotNull(), FieldChecks.capText(call_function("make_valid_utf8",
                         coalesce(col("raw"), to_json(struct(rawFields())))))).as("raw"),
                 reason.as("reason"),
-                Checks.capText(detail).as("detail")), entered, rejected);
+                FieldChecks.capText(detail).as("detail")), entered, rejected);
     }
 }

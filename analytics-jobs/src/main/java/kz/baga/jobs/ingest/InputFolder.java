@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kz.baga.contract.SnapshotManifest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -184,8 +185,8 @@ public final class InputFolder {
      * is listed too, with {@code rows} 0, so that a delivery that came empty is seen, not missed. Reading
      * all bytes once costs about a second per GB; the sums let anyone prove what a snapshot was made from.
      */
-    public Map<String, Map<String, Object>> checksums() {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    public Map<String, SnapshotManifest.InputFile> checksums() {
+        Map<String, SnapshotManifest.InputFile> out = new LinkedHashMap<>();
         List<Path> all = new ArrayList<>();
         REFERENCE_FILES.forEach(r -> all.add(reference(r)));
         for (Source s : sources) {
@@ -204,8 +205,7 @@ public final class InputFolder {
                 }
                 String rel = root.toUri().relativize(p.toUri()).toString();
                 String sha = HexFormat.of().formatHex(md.digest());
-                out.put(rel, emptyFiles.contains(p) ? Map.of("bytes", size, "sha256", sha, "rows", 0)
-                        : Map.of("bytes", size, "sha256", sha));
+                out.put(rel, new SnapshotManifest.InputFile(size, sha, emptyFiles.contains(p) ? 0L : null));
             } catch (IOException | NoSuchAlgorithmException e) {
                 throw new InputException("cannot read " + p + ": " + e.getMessage(), e);
             }

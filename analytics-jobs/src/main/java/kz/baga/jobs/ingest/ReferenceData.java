@@ -72,7 +72,7 @@ public final class ReferenceData {
 
         Dataset<Row> studentRows = read(spark, input, "students.csv", List.of("iin", "last_name", "first_name",
                 "middle_name", "birth_date", "sex", "school_id", "class_label", "grade_level", "academic_year"));
-        Dataset<Row> studentsTyped = Checks.withIinProblem(studentRows, "iin", "iin_problem")
+        Dataset<Row> studentsTyped = FieldChecks.withIinProblem(studentRows, "iin", "iin_problem")
                 .withColumn("grade_level_i", col("grade_level").try_cast("int"))
                 .withColumn("birth_date_d", col("birth_date").try_cast("date"))
                 .join(schools.select(col("school_id").as("known_school")),
@@ -127,7 +127,7 @@ public final class ReferenceData {
                 coalesce(col("class_label"), lit("")), coalesce(col("grade_level"), lit("")),
                 coalesce(col("academic_year"), lit(""))) : col("raw");
         return checked.where(col("reason").isNotNull()).select(lit(SOURCE).as("source"), col("file"),
-                col("line"), col("reason"), Checks.capText(raw).as("raw"),
+                col("line"), col("reason"), FieldChecks.capText(raw).as("raw"),
                 schoolId.as("school_id"), col("detail"));
     }
 

@@ -1,5 +1,6 @@
 package kz.baga.jobs.rules;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -245,9 +246,12 @@ public final class Rules {
         return sha256;
     }
 
-    /** The rules as read; a snapshot's manifest carries them so that its readers apply the same numbers. */
-    public JsonNode document() {
-        return document.deepCopy();
+    /**
+     * The rules as read, as plain JSON values (maps, lists, numbers, text): a snapshot's manifest carries them so that
+     * its readers apply the same numbers.
+     */
+    public Map<String, Object> document() {
+        return new ObjectMapper().convertValue(document, new TypeReference<Map<String, Object>>() { });
     }
 
     /** Month-day the academic year starts, {@code MM-dd}. */

@@ -16,8 +16,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import org.apache.hadoop.conf.Configuration;
@@ -92,7 +92,7 @@ public final class SnapshotStore {
     }
 
     /** Writes the manifest into the snapshot, then points {@code CURRENT} at it atomically. */
-    public void commit(String id, Map<String, Object> manifest) throws IOException {
+    public void commit(String id, SnapshotManifest manifest) throws IOException {
         Path snapshot = snapshotPath(id);
         if (!fs.exists(snapshot)) {
             throw new IOException("snapshot " + id + " was not written");

@@ -2,12 +2,14 @@ package kz.baga.jobs.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Map;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Snapshots;
+import kz.baga.jobs.ForkedJvm;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,7 @@ class SnapshotStoreTest {
         Path dir = wh.resolve(Snapshots.snapshotPath(id));
         Files.createDirectories(dir.resolve("term_grades"));
         if (committed) {
-            store.commit(id, Map.of("snapshot_id", id));
+            store.commit(id, new SnapshotManifest(id, null, null, null, null, null, null, null, null, null, null));
         }
     }
 
@@ -37,6 +39,18 @@ class SnapshotStoreTest {
         try (var files = Files.list(wh)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    /** The manifest a pipeline wrote before it was a record (the contract's test sample): written back unchanged. */
+    @Test
+    void theManifestIsWrittenAsBefore() throws Exception {
+        Path sample = ForkedJvm.ROOT.resolve("warehouse-contract/src/test/resources/district-small-manifest.json");
+        SnapshotManifest manifest = new ObjectMapper().readValue(sample.toFile(), SnapshotManifest.class);
+        SnapshotStore store = SnapshotStore.open(wh.toString(), new Configuration());
+        snapshot(store, manifest.snapshotId(), false);
+        store.commit(manifest.snapshotId(), manifest);
+        assertThat(wh.resolve(Snapshots.snapshotPath(manifest.snapshotId())).resolve(Snapshots.MANIFEST))
+                .hasSameBinaryContentAs(sample);
     }
 
     @Test

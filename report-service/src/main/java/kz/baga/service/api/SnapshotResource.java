@@ -26,6 +26,6 @@ public class SnapshotResource {
         Snapshot s = snapshots.require();
         return ViewBuilder.map("snapshotId", s.id(), "rulesVersion", s.rulesVersion(), "createdAt", s.createdAt(),
                 "currentYear", s.currentYear(), "schools", s.schools().size(), "counts",
-                s.manifest().path("counts"));
+                s.manifest().counts());
     }
 }

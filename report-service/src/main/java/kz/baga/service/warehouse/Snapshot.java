@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Table;
 import kz.baga.service.warehouse.ParquetTables.Row;
 
@@ -42,13 +42,13 @@ public final class Snapshot {
 
     private final String id;
     private final Path dir;
-    private final JsonNode manifest;
+    private final SnapshotManifest manifest;
     private final Map<String, School> schools;
     private final Map<String, Subject> subjects;
     private volatile Map<String, String> studentSchool;
     private volatile java.util.SortedSet<String> years;
 
-    Snapshot(String id, Path dir, JsonNode manifest) {
+    Snapshot(String id, Path dir, SnapshotManifest manifest) {
         this.id = id;
         this.dir = dir;
         this.manifest = manifest;
@@ -74,17 +74,16 @@ public final class Snapshot {
         return dir;
     }
 
-    public JsonNode manifest() {
+    public SnapshotManifest manifest() {
         return manifest;
     }
 
     public String rulesVersion() {
-        JsonNode v = manifest.path("rules").path("version");
-        return v.isMissingNode() || v.isNull() ? "unknown" : v.asText();
+        return manifest.rules() == null || manifest.rules().version() == null ? "unknown" : manifest.rules().version();
     }
 
     public String createdAt() {
-        return manifest.path("created_at").asText(null);
+        return manifest.createdAt();
     }
 
     public Map<String, School> schools() {

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Snapshots;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -71,8 +71,9 @@ public class SnapshotRegistry {
         }
         try {
             Path dir = root().resolve(Snapshots.snapshotPath(id));
-            JsonNode manifest = mapper.readTree(dir.resolve(Snapshots.MANIFEST).toFile());
-            if (!demo && manifest.path("student_id_key").path("demo_key").asBoolean(false)) {
+            SnapshotManifest manifest = mapper.readValue(dir.resolve(Snapshots.MANIFEST).toFile(),
+                    SnapshotManifest.class);
+            if (!demo && manifest.studentIdKey() != null && manifest.studentIdKey().demoKey()) {
                 // its pupil ids come from a published key: anyone could link them back to IINs
                 lastError = "snapshot " + id + " was made with the public demo student-id key; outside demo mode "
                         + "Baga serves only snapshots made with BAGA_ID_KEY set (rerun ./baga pipeline with it)";

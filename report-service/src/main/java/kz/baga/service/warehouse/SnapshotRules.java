@@ -4,8 +4,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import kz.baga.contract.SnapshotManifest;
 
 /**
  * The numbers of the rules a snapshot was computed with, as its manifest carries them: the mark scale and the
@@ -19,17 +20,22 @@ public record SnapshotRules(List<Step> markScale, BigDecimal warningPoints) {
 
     /** The rules of {@code snap}, or null when its manifest has none. */
     public static SnapshotRules of(Snapshot snap) {
-        JsonNode doc = snap.manifest().path("rules").path("document");
-        JsonNode scale = doc.path("markScale");
-        if (!scale.isArray() || scale.isEmpty()) {
+        SnapshotManifest.RulesFile rules = snap.manifest().rules();
+        Map<String, Object> doc = rules == null || rules.document() == null ? Map.of() : rules.document();
+        if (!(doc.get("markScale") instanceof List<?> scale) || scale.isEmpty()) {
             return null;
         }
         List<Step> steps = new ArrayList<>();
-        for (JsonNode s : scale) {
-            steps.add(new Step(s.path("minPercent").asInt(), s.path("mark").asInt()));
+        for (Object s : scale) {
+            Map<?, ?> step = s instanceof Map<?, ?> m ? m : Map.of();
+            steps.add(new Step(integer(step.get("minPercent")), integer(step.get("mark"))));
         }
         steps.sort(Comparator.comparingInt(Step::minPercent).reversed());
-        JsonNode w = doc.path("earlyWarning").path("withinPoints");
-        return new SnapshotRules(List.copyOf(steps), w.isNumber() ? w.decimalValue() : null);
+        Object w = doc.get("earlyWarning") instanceof Map<?, ?> warning ? warning.get("withinPoints") : null;
+        return new SnapshotRules(List.copyOf(steps), w instanceof Number n ? new BigDecimal(n.toString()) : null);
+    }
+
+    private static int integer(Object value) {
+        return value instanceof Number n ? n.intValue() : 0;
     }
 }

@@ -3,13 +3,13 @@ package kz.baga.jobs.ingest;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.dayofmonth;
+import static org.apache.spark.sql.functions.last_day;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.make_date;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.dayofmonth;
-import static org.apache.spark.sql.functions.last_day;
-import static org.apache.spark.sql.functions.make_date;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -18,21 +18,24 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Validation expressions shared by the reference files and the events; built-in functions only. */
-public final class Checks {
+/**
+ * Column expressions that check one field (the IIN) or cut one field down (a rejected row's text), shared by the
+ * reference files and the events; built-in Spark functions only.
+ */
+public final class FieldChecks {
 
     private static final int[] SECOND_WEIGHTS = {3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2};
 
-    private Checks() {
+    private FieldChecks() {
     }
 
     /**
-     * Adds {@code problemColumn}: what is wrong with the IIN in {@code iinColumn} (DOMAIN.md §7), or null when it
+     * Adds {@code problemColumn}: what is wrong with the IIN in {@code iinColumn} (docs/rules.md §7), or null when it
      * is valid — 12 ASCII digits, a real birth date with a known century digit, and a matching check digit.
      *
      * <p>Built in stages (the number, its digits, the two weighted sums, then the verdict), each a projection of
      * its own: as one expression the tree is so large that its generated code exceeds the JVM's method size
-     * limit and Spark falls back to interpreting it, some 20 µs a row. Staged, each part is compiled.
+     * limit and Spark falls back to interpreting it. Staged, each part is compiled.
      */
     public static Dataset<Row> withIinProblem(Dataset<Row> rows, String iinColumn, String problemColumn) {
         return withIinProblem(rows, iinColumn, problemColumn, null);
@@ -123,15 +126,5 @@ public final class Checks {
         Column cut = concat(regexp_replace(head, "\uFFFD{1,3}$", ""), lit("…[cut, "), bytes.cast("string"),
                 lit(" bytes]"));
         return when(bytes.gt(MAX_TEXT_BYTES), cut).otherwise(text);
-    }
-
-    /** {@code try_to_date(value, format)}: null when the text is not a real date in that format. */
-    public static Column tryToDate(Column value, String format) {
-        return org.apache.spark.sql.functions.call_function("try_to_date", value, lit(format));
-    }
-
-    /** {@code try_cast(value as type)}. */
-    public static Column tryCast(Column value, String type) {
-        return value.try_cast(type);
     }
 }

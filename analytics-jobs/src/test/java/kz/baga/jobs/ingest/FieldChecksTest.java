@@ -14,11 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * IIN validation (DOMAIN.md §7) in Spark ({@link Checks#withIinProblem}) against the plain-Java reference
+ * IIN validation (docs/rules.md §7) in Spark ({@link FieldChecks#withIinProblem}) against the plain-Java reference
  * ({@link Iin#isValid}). Check digits worked by hand: c = Σ d_i·i mod 11; if 10, c = Σ d_i·w_i mod 11 with
  * w = 3,4,5,6,7,8,9,10,11,1,2; if still 10 there is no valid IIN with these 11 digits.
  */
-class ChecksTest extends SparkTestBase {
+class FieldChecksTest extends SparkTestBase {
 
     private static final String DATE = "IIN birth date is not a real date";
     private static final String DIGITS = "IIN must be 12 digits";
@@ -77,7 +77,7 @@ class ChecksTest extends SparkTestBase {
         rows.add(row((Object) null));
         rows.add(row("٠80315501236")); // an Arabic-Indic zero in front
         problems = new LinkedHashMap<>();
-        for (Row r : Checks.withIinProblem(df("iin string", rows), "iin", "problem").select("iin", "problem")
+        for (Row r : FieldChecks.withIinProblem(df("iin string", rows), "iin", "problem").select("iin", "problem")
                 .collectAsList()) {
             problems.put(r.getString(0), r.getString(1));
         }
@@ -102,7 +102,7 @@ class ChecksTest extends SparkTestBase {
     @Test
     void rowsKnownToBeValidSkipTheCheckAndTheOthersStillGetIt() {
         // known = the IIN was found in the pupil directory (which holds only valid IINs).
-        List<Row> out = Checks.withIinProblem(df("iin string, known boolean", row("080315501237", true),
+        List<Row> out = FieldChecks.withIinProblem(df("iin string, known boolean", row("080315501237", true),
                         row("080315501237", false), row("080315501236", false), row(null, false)), "iin", "problem",
                 org.apache.spark.sql.functions.col("known")).select("iin", "known", "problem").collectAsList();
         assertThat(out).containsExactly(row("080315501237", true, null),
