@@ -99,7 +99,7 @@ class BadInputTest extends SparkTestBase {
 
     @Test
     void rowsWithNulBytesAreRejectedAsBadCharacter() throws IOException {
-        // "5\0" as a score and "nul\0\0-2" as an event id: both used to pass, the first as a 5.
+        // "5\0" as a score and "nul\0\0-2" as an event id: a cast would drop the NUL and read the first as a 5.
         Pipeline.Result r = run(input("nul-bytes"));
         accountedFor(r, 6, 4, 2);
         assertThat(r.rejectedByReason()).containsExactly(Map.entry("BAD_CHARACTER", 2L));

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
  * {@link #sql}).
  *
  * <p>Fixtures are a few literal rows in the exact input shape of the static method under test; expected
- * values are computed by hand from DOMAIN.md in the tests' comments.
+ * values are computed by hand from docs/rules.md in the tests' comments.
  */
 public abstract class SparkTestBase {
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * {@code baga generate}: writes a synthetic district in Baga's input layout (DESIGN.md, "Input layout").
+ * {@code baga generate}: writes a synthetic district in Baga's input layout (docs/pipeline.md, "Input layout").
  * The same arguments give the same bytes.
  */
 public final class GenerateCommand {

@@ -55,7 +55,7 @@ final class Generator {
             {"kind", "Вид оценки"}, {"score", "Оценка"}, {"max_score", "Макс. балл"}, {"event_date", "Дата"},
             {"recorded_at", "Изменено"}};
 
-    /** The kinds of bad row, written in turn (DESIGN.md: rows that break a rule go to rejected_events). */
+    /** The kinds of bad row, written in turn (docs/pipeline.md: rows that break a rule go to rejected_events). */
     enum BadType {
         WRONG_CHECK_DIGIT, IMPOSSIBLE_BIRTH_DATE, SCORE_ABOVE_MAX, FO_OUT_OF_RANGE, UNKNOWN_SUBJECT,
         UNKNOWN_SCHOOL, DATE_OUTSIDE_YEAR, WRONG_COLUMN_COUNT, UNPARSEABLE_NUMBER, TERM_5, UNKNOWN_KIND

@@ -110,7 +110,7 @@ class GenerateCommandTest {
         assertThat(gen(fresh, SAMPLE_ARGS.split(" "))).isZero();
         assertSameTree(tree(SAMPLE), tree(fresh));
         long total = tree(SAMPLE).values().stream().mapToLong(x -> x.length).sum();
-        // Kundelik's journal of terms 1-2 about doubled the sample (3.9 to 6.6 MB); it stays small for the repository.
+        // The sample is committed: it must stay small for the repository.
         assertThat(total).isLessThanOrEqualTo(8L * 1024 * 1024);
     }
 
@@ -458,7 +458,7 @@ class GenerateCommandTest {
         // FO 8,8,8,8,8; SOR 12/15 + 9/15; SOCH 18/25 → 73.5 → 74 → 4
         assertThat(Generator.termMark(40, 5, 21, 30, 18, 25)).isEqualTo(4);
         assertThat(referenceMark(new long[] {40, 5, 21, 30, 18, 25})).isEqualTo(4);
-        // 84.5 rounds up to 85 → 5: FO 10×1 (100 %), SOR 0.69 → use 100/69/… keep it simple: exact halves
+        // The scale's edges: a rounded 85 is a 5, 84 a 4, 40 a 3, 39 a 2.
         assertThat(Generator.markOfPercent(85)).isEqualTo(5);
         assertThat(Generator.markOfPercent(84)).isEqualTo(4);
         assertThat(Generator.markOfPercent(39)).isEqualTo(2);

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 
 /**
  * The Kazakh individual identification number (ИИН): {@code YYMMDD}, a century-and-sex digit, four serial
- * digits and a check digit (DOMAIN.md §7). The pipeline validates IINs with Spark expressions; this class is
+ * digits and a check digit (docs/rules.md §7). The pipeline validates IINs with Spark expressions; this class is
  * the reference implementation used by the generator and by the tests that pin those expressions.
  */
 public final class Iin {

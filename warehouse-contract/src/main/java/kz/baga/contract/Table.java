@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * The warehouse tables of a snapshot: names, columns, types and partitioning.
  *
  * <p>This enum is the contract between the pipeline that writes a snapshot and every reader of it.
- * The column names of DESIGN.md are kept exactly; extra columns are additions, never renames.
+ * The column names of docs/pipeline.md ("Warehouse") are kept exactly; extra columns are additions, never renames.
  * Types are Spark SQL types; decimals are used wherever a value is compared with a threshold.
  *
  * <p>Tables scoped to a school are partitioned by {@code school_id} (one folder per school), so a reader

@@ -60,7 +60,7 @@ public final class EventValidator {
     private EventValidator() {
     }
 
-    /** The canonical fields as read (text, before typing), named as in DESIGN.md. */
+    /** The canonical fields as read (text, before typing), named as in docs/pipeline.md ("Input layout"). */
     private static Column[] rawFields() {
         List<Column> out = new ArrayList<>();
         for (String c : SourceSpec.CANONICAL) {
@@ -113,8 +113,8 @@ public final class EventValidator {
     }
 
     /**
-     * Generated as three code generation stages (see {@link #endStage}; 7,332 bytes at most on the sample): the
-     * joins and the IIN check; the typed values and the reason code; the output columns.
+     * Generated as three code generation stages (see {@link #endStage}; ValidationCodegenTest checks their size):
+     * the joins and the IIN check; the typed values and the reason code; the output columns.
      *
      * @param events   rows of {@link EventSources#OUTPUT}
      * @return the events with typed columns, {@code student_id}, {@code reason} and {@code detail}, and the counts

@@ -20,9 +20,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The input folder of DESIGN.md: {@code schools.csv}, {@code students.csv}, {@code subjects.csv},
- * {@code events/*.csv} (or {@code events/*.parquet}) and {@code sources/NAME/manifest.json}. Checks what must be
- * there before Spark starts reading, so a wrong path fails in a second with a message that says what is missing.
+ * The input folder of docs/pipeline.md ("Input layout"): {@code schools.csv}, {@code students.csv},
+ * {@code subjects.csv}, {@code events/*.csv} (or {@code events/*.parquet}) and {@code sources/NAME/manifest.json}.
+ * Checks what must be there before Spark starts reading, so a wrong path fails at once with a message that says
+ * what is missing.
  */
 public final class InputFolder {
 
@@ -182,8 +183,8 @@ public final class InputFolder {
 
     /**
      * Every input file with its size and SHA-256 (for the manifest: which bytes made this snapshot); an empty file
-     * is listed too, with {@code rows} 0, so that a delivery that came empty is seen, not missed. Reading
-     * all bytes once costs about a second per GB; the sums let anyone prove what a snapshot was made from.
+     * is listed too, with {@code rows} 0, so that a delivery that came empty is seen, not missed. The sums let
+     * anyone prove what a snapshot was made from.
      */
     public Map<String, SnapshotManifest.InputFile> checksums() {
         Map<String, SnapshotManifest.InputFile> out = new LinkedHashMap<>();

@@ -143,7 +143,7 @@ public final class NumberedCsv {
 
     /**
      * Refuses a header that names a column twice: columns are found by name, so one of the two would be read and
-     * the other ignored without a word (a second {@code score} once turned thousands of scores into 1s). Blank
+     * the other ignored without a word, and every value of the wrong one taken for the right one. Blank
      * names (trailing delimiters) are not compared: nothing is read by them.
      */
     static void requireUniqueNames(Path file, List<String> header) {
@@ -236,8 +236,8 @@ public final class NumberedCsv {
         Column unquoted = regexp_replace(col("raw"), quoted + notQuote + "*" + quoted, "");
         Column delim = lit(String.valueOf(group.delimiter()));
         // Most lines have no quote at all: those are cut with split(), and only lines with a quoted field pay for
-        // the CSV parser and the regular expression that counts their fields (measured on 1 M events: from_csv on
-        // every line 5.4 s CPU, split 2.2 s). A quoted field starts with the quote (RFC 4180), so a line needs the
+        // the CSV parser and the regular expression that counts their fields (the parser costs much more than
+        // split). A quoted field starts with the quote (RFC 4180), so a line needs the
         // parser only if one of its first header-many pieces does; a quote further right means more fields than
         // the header either way (the count is then reported from the pieces). One byte compare per field, not a
         // substring search over the whole line.

@@ -53,7 +53,7 @@ public record SourceSpec(
         String partitionColumn,
         int partitions) {
 
-    /** The canonical event columns, in DESIGN.md's order. */
+    /** The canonical event columns, in the order of docs/pipeline.md ("Input layout"). */
     public static final List<String> CANONICAL = List.of("source", "event_id", "academic_year", "iin", "school_id",
             "class_label", "grade_level", "subject_code", "term", "kind", "score", "max_score", "event_date",
             "recorded_at");

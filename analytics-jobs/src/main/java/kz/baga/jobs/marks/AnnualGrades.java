@@ -19,7 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Annual and final marks (DOMAIN.md §3): the annual mark is the mean of the year's term marks rounded half-up
+ * Annual and final marks (docs/rules.md §3): the annual mark is the mean of the year's term marks rounded half-up
  * ({@code (2·Σ + n) div (2·n)}, exact); an imported {@code YEAR} mark (history from a previous platform) stands
  * when present; the exam mark is reported beside it and the final mark follows the rules' policy.
  */

@@ -21,8 +21,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * GAP findings (DESIGN.md): a term without a mark in a year that has term marks after it, and a year of a
- * pupil's history (from grade 5 on) with no marks at all. A year known only by annual marks is complete.
+ * GAP findings (docs/pipeline.md, "Warehouse"): a term without a mark in a year that has term marks after it,
+ * and a year of a pupil's history (from grade 5 on) with no marks at all. A year known only by annual marks is
+ * complete.
  */
 public final class Gaps {
 

@@ -24,7 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Term marks (DOMAIN.md §2) from ФО/СОР/СОЧ, and imported {@code TERM} marks with the certified mark standing.
+ * Term marks (docs/rules.md §2) from ФО/СОР/СОЧ, and imported {@code TERM} marks with the certified mark standing.
  *
  * <p>Exactness: a mark is decided by comparing the total with whole-percent thresholds after half-up rounding,
  * so the total is never a rounded decimal on the way. Scores have at most two decimals; scaled by 100 they

@@ -16,7 +16,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
- * Class rankings (DOMAIN.md §5): per class, term (0 = year) and subject ({@code ALL} = overall), pupils ordered
+ * Class rankings (docs/rules.md §5): per class, term (0 = year) and subject ({@code ALL} = overall), pupils ordered
  * by average mark, ties broken by average total percentage; standard competition ranking (1, 2, 2, 4).
  *
  * <p>{@code percentile} = 100 · (class_size − rank) / (class_size − 1), one decimal: the share of classmates

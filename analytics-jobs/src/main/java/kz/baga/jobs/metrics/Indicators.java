@@ -16,7 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * School and district indicators (DOMAIN.md §6) by academic year, term (0 = the year, from annual marks), grade
+ * School and district indicators (docs/rules.md §6) by academic year, term (0 = the year, from annual marks), grade
  * level (0 = all) and subject ({@code ALL} = across subjects).
  *
  * <p>Per subject, N counts the pupils with a mark. Across subjects ({@code ALL}) each pupil is counted once, by

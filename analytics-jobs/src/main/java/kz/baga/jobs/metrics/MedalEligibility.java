@@ -39,7 +39,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * Medal and honours status (DOMAIN.md §4) over a pupil's whole history, with the findings that explain it.
+ * Medal and honours status (docs/rules.md §4) over a pupil's whole history, with the findings that explain it.
  *
  * <ul>
  * <li>{@code HONOURS_9}: annual and final marks of 5 in every subject of grades 5–9 (evaluated in grade 9).</li>
@@ -79,7 +79,7 @@ public final class MedalEligibility {
      * shape and spread over the pupil's awards; each finding is then a column of that one dataset, not a plan of
      * its own. Two aggregations remain: per pupil, award, subject and year (fixed-width values only, so a hash
      * aggregation) for the annual-only awards, and per pupil and award over the findings. A union of one plan per
-     * finding, each with its own joins, had cost 60-odd small jobs with task binaries of 10–30 MB whatever the size
+     * finding, each with its own joins, would run dozens of small jobs with large task binaries, whatever the size
      * of the district.
      *
      * @param directory   the pupil directory (current year and grade)

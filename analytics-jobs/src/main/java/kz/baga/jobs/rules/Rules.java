@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The versioned rules of one academic year (DOMAIN.md): weights, scale, policies, medal and indicator
+ * The versioned rules of one academic year (docs/rules.md): weights, scale, policies, medal and indicator
  * settings. Every number the pipeline compares with lives here, not in code; a snapshot records
  * {@link #version()} and the file's checksum.
  */

@@ -25,7 +25,7 @@ class ValidationCodegenTest extends SparkTestBase {
 
     static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
 
-    /** The largest generated method C1 compiled at its profiling tier in every 1 M run (22 of 22); it gave up on 8,218. */
+    /** The largest generated method C1 always compiled at its profiling tier; it gave up on slightly larger ones. */
     static final int C1_SAFE_BYTES = 7_811;
 
     static EventValidator.Validated validated;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Annual and final marks (DOMAIN.md §3): the mean of the term marks rounded half-up (4.5 → 5), an imported
+ * Annual and final marks (docs/rules.md §3): the mean of the term marks rounded half-up (4.5 → 5), an imported
  * {@code YEAR} mark standing with a year-level CONFLICT when the terms say otherwise, the exam mark beside it and
  * the final mark by the rules' policy.
  */

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * GAP findings (DESIGN.md): a term with no mark while a later term has one (quarters 1–4, half-year terms 2 and
- * 4), and a year of the history from grade 5 on with no marks at all — a year known only by annual marks is
- * complete. Also {@link Placement}, which says which years a pupil has marks in.
+ * GAP findings (docs/pipeline.md, "Warehouse"): a term with no mark while a later term has one (quarters 1–4,
+ * half-year terms 2 and 4), and a year of the history from grade 5 on with no marks at all — a year known only by
+ * annual marks is complete. Also {@link Placement}, which says which years a pupil has marks in.
  */
 class GapsTest extends SparkTestBase {
 

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Term marks (DOMAIN.md §2) on hand-computed cases. Each pupil id names its case; every expected number is worked
- * out in the comment beside it: FO% = ΣFO/(10·n), SOR% pooled = Σpoints/Σmaxima, total = 0.25·FO% + 0.25·SOR%
+ * Term marks (docs/rules.md §2) on hand-computed cases. Each pupil id names its case; every expected number is
+ * worked out in the comment beside it: FO% = ΣFO/(10·n), SOR% pooled = Σpoints/Σmaxima, total = 0.25·FO% + 0.25·SOR%
  * + 0.50·SOCH% (0.5/0.5 without СОЧ, absent components renormalised), rounded half-up to a whole percent, then
  * 85→5, 65→4, 40→3, else 2.
  */
@@ -30,7 +30,7 @@ class TermGradesTest extends SparkTestBase {
     @BeforeAll
     static void computeOnce() {
         List<Event> e = new ArrayList<>();
-        // DOMAIN.md's example: FO 8×5 = 40/50 = 80 %; SOR (12+9)/(15+15) = 70 %; SOCH 18/25 = 72 %
+        // The example of docs/rules.md §2: FO 8×5 = 40/50 = 80 %; SOR (12+9)/(15+15) = 70 %; SOCH 18/25 = 72 %
         // → 0.25·80 + 0.25·70 + 0.5·72 = 20 + 17.5 + 36 = 73.5 → 74 → 4.
         example(e, "example", 1);
         // 0.25·80 + 0.25·90 + 0.5·84 = 20 + 22.5 + 42 = 84.5 → 85 → 5.
@@ -93,7 +93,8 @@ class TermGradesTest extends SparkTestBase {
         e.add(event("exact-sor", "MATH", 1, "SOR", "25", "50"));
         // A pass/fail subject has no computed mark.
         e.add(event("pe", "PE", 1, "FO", "10", "10"));
-        // Certified TERM 5 beside assessments that compute to 4 (DOMAIN's example again): 5 stands, 4 beside it.
+        // Certified TERM 5 beside assessments that compute to 4 (the example of docs/rules.md §2 again): 5 stands,
+        // 4 beside it.
         example(e, "imported", 2);
         e.add(event("imported", "MATH", 2, "TERM", "5", "5").recorded("2025-12-27T10:00:00"));
         // Certified 5 and computed FO 100 % + SOCH 100 % → 5: they agree, no conflict.
@@ -217,7 +218,8 @@ class TermGradesTest extends SparkTestBase {
     void averagedSorWhenTheRulesSaySo() {
         assertComputed(get(averaged, "sor-a", "MATH", 1), null, "75", null, "75", 75, 4);
         assertComputed(get(averaged, "sor-b", "MATH", 1), null, "60", null, "60", 60, 3);
-        // Pooling changes nothing where there is one СОР: DOMAIN's example has two of equal maximum (70 % both ways).
+        // Pooling changes nothing where there is one СОР; the example of docs/rules.md §2 has two of equal maximum
+        // (70 % both ways).
         assertComputed(get(averaged, "example", "MATH", 1), "80", "70", "72", "73.5", 74, 4);
         // 7.5/10 = 75 %, 11.5/15 = 76.67 %: averaged 75.8333 %; total 22.5 + 18.9583 + 41 = 82.4583 → 82 → 4.
         assertComputed(get(averaged, "decimal", "MATH", 1), "90", "75.8333", "82", "82.4583", 82, 4);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Class rankings (DOMAIN.md §5): by average mark, ties broken by average total %, competition ranking (1, 2, 2,
+ * Class rankings (docs/rules.md §5): by average mark, ties broken by average total %, competition ranking (1, 2, 2,
  * 4), class size, percentile = 100·(size − rank)/(size − 1) (100 in a class of one), per subject and ALL, per
  * term and for the year (term 0, from annual marks and the mean of the year's term totals).
  */

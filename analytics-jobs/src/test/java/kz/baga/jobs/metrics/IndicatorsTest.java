@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * School and district indicators (DOMAIN.md §6): success = (n5+n4+n3)/N·100, quality = (n5+n4)/N·100,
+ * School and district indicators (docs/rules.md §6): success = (n5+n4+n3)/N·100, quality = (n5+n4)/N·100,
  * СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2)/N, average = (5·n5 + 4·n4 + 3·n3 + 2·n2)/N, all half-up to two decimals;
  * ALL counts each pupil once by their lowest mark; grade level 0 sums the grades; district cells under 5 pupils
  * are suppressed.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Medal and honours status (DOMAIN.md §4) on hand-made histories. Current year 2025-2026, current term: the pupil's
+ * Medal and honours status (docs/rules.md §4) on hand-made histories. Current year 2025-2026, current term: the pupil's
  * latest term with marks (2, or 3 for "sunk"). A pupil in grade 11 was in grade 10 in 2024-2025, 9 in 2023-2024, 8 in 2022-2023,
  * 7 in 2021-2022. HONOURS_9 is evaluated in grade 9 (annual marks of grades 5–9), HONOURS_11 in grades 10–11
  * (annual marks of 10–11), ALTYN_BELGI in 10–11 (annual marks of 5–11 and every term mark of 10–11).

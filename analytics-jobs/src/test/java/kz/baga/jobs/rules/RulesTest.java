@@ -20,7 +20,10 @@ import kz.baga.jobs.rules.Rules.ScaleStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The versioned rules file: the built-in one carries DOMAIN.md's numbers; a bad file fails with a clear message. */
+/**
+ * The versioned rules file: the built-in one carries the numbers of docs/rules.md; a bad file fails with a clear
+ * message.
+ */
 class RulesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,76 @@
+package kz.baga.jobs.ingest;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Events delivered more than once: rows with the same {@code (source, event_id)}. The copy with the latest
+ * {@code recorded_at} stands (then the later file and line); the others are merged into it, counted per source, and
+ * each repeated event becomes a {@code DUPLICATE} finding that names the copy kept.
+ *
+ * @param kept     the accepted rows without the copies that lost
+ * @param findings reconciliation rows, one per repeated event; null when no event repeats
+ * @param keys     {@code source, event_id, copies} of every repeated event
+ */
+public record Duplicates(Dataset<Row> kept, Dataset<Row> findings, Dataset<Row> keys) {
+
+    /**
+     * Duplicates are rare: they are found by the 64-bit hash of {@code (source, event_id)} that validation stored
+     * ({@code key_hash}), one fixed-width column to read, group and look up. Only the rows whose hash repeats are
+     * candidates, and of those only the columns that pick the surviving copy or describe it are read; a hash
+     * collision just makes one more candidate, which keeps its single copy. The copies that lose are then left out
+     * by their {@code (key_hash, file, line)}, so the one full pass over the accepted rows is the caller's write of
+     * {@link #kept}.
+     *
+     * @param accepted validated rows without a reason, with {@code key_hash}
+     */
+    public static Duplicates resolve(Dataset<Row> accepted) {
+        Dataset<Row> repeatedHashes = accepted.groupBy("key_hash").count().where(col("count").gt(1))
+                .select("key_hash").persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> candidates = accepted.select("key_hash", "source", "event_id", "recorded_at", "file", "line",
+                        "student_id", "subject_code", "academic_year", "term", "score", "school_id", "class_label")
+                .join(broadcast(repeatedHashes), "key_hash", "left_semi")
+                .withColumn("rn", row_number().over(Window.partitionBy("source", "event_id")
+                        .orderBy(col("recorded_at").desc_nulls_last(), col("file").desc(), col("line").desc())))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> losers = candidates.where(col("rn").gt(1)).select("key_hash", "file", "line");
+        Dataset<Row> winners = candidates.where(col("rn").equalTo(1));
+        Dataset<Row> keys = candidates.groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
+                .where(col("copies").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
+        long repeated = keys.count();
+        Dataset<Row> kept = accepted.join(broadcast(losers), new String[] {"key_hash", "file", "line"}, "left_anti");
+        Dataset<Row> findings = null;
+        if (repeated > 0) {
+            findings = winners.join(broadcast(keys), new String[] {"source", "event_id"})
+                    .select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
+                            lit("DUPLICATE").as("issue"),
+                            concat(col("source"), lit(" event "), col("event_id"), lit(" delivered "),
+                                    col("copies").cast("string"), lit(" times; kept the version recorded at "),
+                                    col("recorded_at").cast("string"), lit(" (score "), col("score").cast("string"),
+                                    lit(")")).as("detail"),
+                            col("school_id"), col("class_label"));
+        }
+        return new Duplicates(kept, findings, keys);
+    }
+
+    /** Copies merged away per source: each repeated event's copies but the one kept. */
+    public Map<String, Long> mergedBySource() {
+        Map<String, Long> merged = new TreeMap<>();
+        for (Row r : keys.groupBy("source").agg(sum(col("copies").minus(1))).collectAsList()) {
+            merged.put(r.getString(0), r.getLong(1));
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,166 @@
+package kz.baga.jobs.snapshot;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import kz.baga.contract.Table;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes the contract's tables into one run's snapshot folder and keeps their row counts.
+ *
+ * <p>A table the next step does not wait for is written on a writer thread ({@link #writeAsync}), beside the main
+ * thread's work. A single query leaves cores idle while the driver plans, generates code, builds a broadcast or runs
+ * the last task of a stage; Spark shares the cores between the tasks of concurrent jobs, so the idle time of one is
+ * used by another.
+ */
+public final class SnapshotWriter implements AutoCloseable {
+
+    /** Writes beside the main thread's: enough to keep two cores busy; more only wait for cores and hold memory. */
+    private static final int WRITER_THREADS = Integer.getInteger("baga.writerThreads", 2);
+
+    private final SparkSession spark;
+    private final SnapshotStore store;
+    private final String id;
+    private final String jobGroup;
+    private final Consumer<String> progress;
+    private final ExecutorService writers;
+    private final List<Future<?>> pending = new ArrayList<>();
+    private final Map<String, Long> tableRows = new ConcurrentHashMap<>();
+
+    /** @param jobGroup the run's Spark job group, which every write on a writer thread joins too */
+    public SnapshotWriter(SparkSession spark, SnapshotStore store, String id, String jobGroup,
+                          Consumer<String> progress) {
+        this.spark = spark;
+        this.store = store;
+        this.id = id;
+        this.jobGroup = jobGroup;
+        this.progress = progress;
+        AtomicInteger n = new AtomicInteger();
+        this.writers = WRITER_THREADS == 0 ? null : Executors.newFixedThreadPool(WRITER_THREADS, r -> {
+            Thread t = new Thread(r, "baga-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Writes a table of the contract into the snapshot and records its row count (from the Parquet footers). */
+    public void write(Table table, Dataset<Row> data) throws IOException {
+        long t = System.nanoTime();
+        List<Column> cols = new ArrayList<>();
+        for (kz.baga.contract.Column c : table.columns()) {
+            cols.add(col(c.name()).cast(c.type()).as(c.name()));
+        }
+        Dataset<Row> typed = data.select(cols.toArray(Column[]::new));
+        String path = store.tablePath(id, table).toString();
+        if (table.partitionColumn().isPresent()) {
+            String p = table.partitionColumn().get();
+            Dataset<Row> arranged = table == Table.GRADE_EVENTS ? typed : typed.repartition(col(p));
+            arranged.write().mode("overwrite").partitionBy(p).parquet(path);
+        } else {
+            typed.write().mode("overwrite").parquet(path);
+        }
+        long rows = store.rowCount(store.tablePath(id, table));
+        tableRows.put(table.tableName(), rows);
+        progress.accept("  " + table.tableName() + ": " + rows + " rows (" + (System.nanoTime() - t) / 1_000_000
+                + " ms)");
+    }
+
+    /** {@link #write} on a writer thread; {@link #awaitWrites} collects it (and its failure). */
+    public void writeAsync(Table table, Dataset<Row> data) throws IOException {
+        if (writers == null) {
+            write(table, data);
+            return;
+        }
+        pending.add(CompletableFuture.runAsync(() -> {
+            spark.sparkContext().setJobGroup(jobGroup, null, true);
+            try {
+                write(table, data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, writers));
+    }
+
+    /** Waits for every write started so far; the first failure is rethrown once all have stopped. */
+    public void awaitWrites() throws IOException {
+        Throwable first = null;
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                first = first == null ? e.getCause() : first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while tables were written", e);
+            }
+        }
+        pending.clear();
+        if (first instanceof UncheckedIOException u) {
+            throw u.getCause();
+        } else if (first instanceof RuntimeException r) {
+            throw r;
+        } else if (first instanceof Error err) {
+            throw err;
+        } else if (first != null) {
+            throw new IOException(first);
+        }
+    }
+
+    /** A table written by this run, read back from the snapshot. */
+    public Dataset<Row> read(Table table) {
+        return spark.read().parquet(store.tablePath(id, table).toString());
+    }
+
+    /** Rows written to {@code table}; null until its write has finished. */
+    public Long rows(Table table) {
+        return tableRows.get(table.tableName());
+    }
+
+    /** Row counts in the contract's table order, whichever write finished first. */
+    public Map<String, Long> tableRows() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Table table : Table.values()) {
+            Long rows = tableRows.get(table.tableName());
+            if (rows != null) {
+                out.put(table.tableName(), rows);
+            }
+        }
+        return out;
+    }
+
+    /** A folder of the run's scratch space ({@link SnapshotStore#workPath}), removed when the run ends. */
+    public String workPath(String name) {
+        return store.workPath(id) + "/" + name;
+    }
+
+    /** Stops the writer threads; a write still running is interrupted (its Spark jobs are the caller's to cancel). */
+    @Override
+    public void close() {
+        if (writers != null) {
+            writers.shutdownNow();
+            try {
+                writers.awaitTermination(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

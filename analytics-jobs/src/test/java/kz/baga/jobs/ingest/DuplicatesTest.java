@@ -1,0 +1,75 @@
+package kz.baga.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import kz.baga.jobs.SparkTestBase;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An event delivered more than once: the copy recorded last stands (a copy without {@code recorded_at} never wins;
+ * on a tie the later file, then line), the others are merged and counted, and each such event is one finding.
+ */
+class DuplicatesTest extends SparkTestBase {
+
+    static final String ACCEPTED = "key_hash bigint, source string, event_id string, recorded_at timestamp,"
+            + " file string, line bigint, student_id string, subject_code string, academic_year string, term int,"
+            + " score decimal(9,2), school_id string, class_label string";
+
+    static Duplicates duplicates;
+
+    static Row copy(long hash, String source, String id, String recorded, String file, long line, String score) {
+        return row(hash, source, id, recorded == null ? null : ts(recorded), file, line, "p1", "MATH", "2025-2026", 1,
+                dec(score), "S1", "10А");
+    }
+
+    @BeforeAll
+    static void resolve() {
+        Dataset<Row> accepted = df(ACCEPTED,
+                copy(1, "kundelik", "e1", "2025-10-01T10:00:00", "k.csv", 2, "7"),
+                copy(1, "kundelik", "e1", "2025-10-01T12:00:00", "k.csv", 3, "9"),
+                copy(1, "kundelik", "e1", null, "k.csv", 4, "5"),
+                copy(2, "kundelik", "e2", "2025-10-02T08:00:00", "a.csv", 3, "6"),
+                copy(2, "kundelik", "e2", "2025-10-02T08:00:00", "b.csv", 2, "8"),
+                // the same hash as kundelik's e1 (a collision), but a single copy of its own event
+                copy(1, "bilimclass", "e1", "2025-10-01T09:00:00", "b.csv", 5, "4"),
+                copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10"));
+        duplicates = Duplicates.resolve(accepted);
+    }
+
+    @Test
+    void theCopyRecordedLastStands() {
+        assertThat(rows(duplicates.kept(), "source", "event_id", "file", "line", "cast(score as string)"))
+                .containsExactly(row("bilimclass", "e1", "b.csv", 5L, "4.00"),
+                        row("bilimclass", "e3", "b.csv", 6L, "10.00"),
+                        row("kundelik", "e1", "k.csv", 3L, "9.00"),
+                        row("kundelik", "e2", "b.csv", 2L, "8.00"));
+    }
+
+    @Test
+    void theOtherCopiesAreCountedAsMergedPerSource() {
+        assertThat(duplicates.mergedBySource()).isEqualTo(Map.of("kundelik", 3L));
+    }
+
+    @Test
+    void eachRepeatedEventIsOneFinding() {
+        assertThat(rows(duplicates.findings(), "issue", "detail", "student_id", "school_id"))
+                .containsExactly(
+                        row("DUPLICATE", "kundelik event e1 delivered 3 times; kept the version recorded at"
+                                + " 2025-10-01 12:00:00 (score 9.00)", "p1", "S1"),
+                        row("DUPLICATE", "kundelik event e2 delivered 2 times; kept the version recorded at"
+                                + " 2025-10-02 08:00:00 (score 8.00)", "p1", "S1"));
+    }
+
+    @Test
+    void withoutRepeatsThereAreNoFindings() {
+        Duplicates none = Duplicates.resolve(df(ACCEPTED,
+                copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10")));
+        assertThat(none.findings()).isNull();
+        assertThat(none.mergedBySource()).isEmpty();
+        assertThat(none.kept().count()).isEqualTo(1);
+    }
+}
