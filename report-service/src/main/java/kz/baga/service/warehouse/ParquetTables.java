@@ -9,18 +9,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.PrimitiveIterator;
 import java.util.function.Predicate;
+import java.util.stream.LongStream;
 
 import kz.baga.contract.Table;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
@@ -372,6 +382,9 @@ public final class ParquetTables {
         for (int k = 0; k < kept; k++) {
             rows[k] = m.newRow();
         }
+        // the other columns at the kept rows only: parquet's synchronizing column readers skip the rest themselves
+        PageReadStore keptRows = kept == n ? pages : new KeptRows(pages, keptRowIndexes(pages, dropped, kept));
+        ColumnReadStoreImpl values = new ColumnReadStoreImpl(keptRows, m.getRootConverter(), requested, createdBy);
         for (int field = 0; field < requested.getFieldCount(); field++) {
             int slot = m.slot(field);
             if (slot < 0) {
@@ -384,23 +397,107 @@ public final class ParquetTables {
                 }
                 continue;
             }
-            ColumnReader r = store.getColumnReader(requested.getColumns().get(field));
+            ColumnReader r = values.getColumnReader(requested.getColumns().get(field));
             int maxDef = r.getDescriptor().getMaxDefinitionLevel();
-            for (int i = 0, k = 0; i < n; i++) {
-                boolean hasValue = r.getCurrentDefinitionLevel() == maxDef;
-                if (!dropped[i]) {
-                    if (hasValue) {
-                        rows[k][slot] = m.convert(field, r);
-                    }
-                    k++;
-                } else if (hasValue) {
-                    r.skip();
+            for (int k = 0; k < kept; k++) {
+                if (r.getCurrentDefinitionLevel() == maxDef) {
+                    rows[k][slot] = m.convert(field, r);
                 }
-                r.consume();
+                if (k + 1 < kept) {
+                    r.consume(); // not past the last kept row (see KeptRows)
+                }
             }
         }
         for (Object[] row : rows) {
             out.add(new Row(index, row));
+        }
+    }
+
+    /** The row group's row indexes of the rows not dropped (the pages may already leave some rows out). */
+    private static long[] keptRowIndexes(PageReadStore pages, boolean[] dropped, int kept) {
+        long[] rows = new long[kept];
+        PrimitiveIterator.OfLong all = pages.getRowIndexes().orElse(null);
+        for (int i = 0, k = 0; i < dropped.length; i++) {
+            long row = all == null ? i : all.nextLong();
+            if (!dropped[i]) {
+                rows[k++] = row;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * A row group's pages with only the kept rows as its row indexes, in the form parquet's column-index filtering
+     * hands pages over (pages without a kept row left out, each page knowing its first row): its column readers
+     * then skip the other rows in their own loop. Pages read without the column index do not know their first
+     * row; for flat columns it follows from the rows of the pages before.
+     */
+    private record KeptRows(PageReadStore pages, long[] rows) implements PageReadStore {
+        @Override
+        public PageReader getPageReader(ColumnDescriptor column) {
+            PageReader in = pages.getPageReader(column);
+            return new PageReader() {
+                private long next;
+                private int kept;
+
+                @Override
+                public DictionaryPage readDictionaryPage() {
+                    return in.readDictionaryPage();
+                }
+
+                @Override
+                public long getTotalValueCount() {
+                    return in.getTotalValueCount();
+                }
+
+                @Override
+                public DataPage readPage() {
+                    for (DataPage p = in.readPage(); p != null; p = in.readPage()) {
+                        long first = p.getFirstRowIndex().orElse(next);
+                        int count = p.getIndexRowCount().orElse(p instanceof DataPageV2 v2 ? v2.getRowCount()
+                                : p.getValueCount());
+                        next = first + count;
+                        while (kept < rows.length && rows[kept] < first) {
+                            kept++;
+                        }
+                        if (kept == rows.length || rows[kept] >= first + count) {
+                            continue; // no kept row in it: the column reader expects no such page
+                        }
+                        if (p.getFirstRowIndex().isPresent()) {
+                            return p;
+                        }
+                        if (p instanceof DataPageV1 v1) {
+                            return new DataPageV1(v1.getBytes(), v1.getValueCount(), v1.getUncompressedSize(),
+                                    first, count, v1.getStatistics(), v1.getRlEncoding(), v1.getDlEncoding(),
+                                    v1.getValueEncoding());
+                        }
+                        DataPageV2 v2 = (DataPageV2) p;
+                        return DataPageV2.uncompressed(v2.getRowCount(), v2.getNullCount(), v2.getValueCount(),
+                                first, v2.getRepetitionLevels(), v2.getDefinitionLevels(), v2.getDataEncoding(),
+                                v2.getData(), v2.getStatistics());
+                    }
+                    return null;
+                }
+            };
+        }
+
+        @Override
+        public long getRowCount() {
+            return rows.length;
+        }
+
+        @Override
+        public Optional<Long> getRowIndexOffset() {
+            return pages.getRowIndexOffset();
+        }
+
+        /**
+         * The kept rows and one past them all: parquet's column reader takes the end of its row indexes for the end
+         * of the column, even where the last row is pages ahead. The readers here stop at the last kept row.
+         */
+        @Override
+        public Optional<PrimitiveIterator.OfLong> getRowIndexes() {
+            return Optional.of(LongStream.concat(Arrays.stream(rows), LongStream.of(Long.MAX_VALUE)).iterator());
         }
     }
 
