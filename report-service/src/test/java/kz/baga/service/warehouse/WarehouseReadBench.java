@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Snapshots;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,8 @@ class WarehouseReadBench {
         Path root = Paths.get(wh);
         String id = Files.readString(root.resolve(Snapshots.CURRENT)).trim();
         Path dir = root.resolve(Snapshots.snapshotPath(id));
-        Snapshot snap = new Snapshot(id, dir, new ObjectMapper().readTree(dir.resolve(Snapshots.MANIFEST).toFile()));
+        Snapshot snap = new Snapshot(id, dir,
+                new ObjectMapper().readValue(dir.resolve(Snapshots.MANIFEST).toFile(), SnapshotManifest.class));
         String district = System.getProperty("baga.bench.district",
                 snap.schools().values().iterator().next().districtId());
         String school = System.getProperty("baga.bench.school", snap.schools().keySet().iterator().next());
