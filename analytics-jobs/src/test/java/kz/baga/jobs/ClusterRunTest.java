@@ -57,7 +57,7 @@ class ClusterRunTest {
     @Test
     void thePipelineRunsOnTheWorkers() throws Exception {
         List<String> cmd = ForkedJvm.command("1g", "kz.baga.jobs.cli.PipelineCommand");
-        cmd.addAll(List.of("--input", ROOT.resolve("sample-data/district-small").toString(),
+        cmd.addAll(List.of("--input", SparkTestBase.SAMPLE.toString(),
                 "--warehouse", tmp.resolve("warehouse").toString(),
                 "--master", "spark://127.0.0.1:" + env.get("BAGA_SPARK_MASTER_PORT"), "--quiet"));
         Path log = tmp.resolve("pipeline.log");

@@ -10,8 +10,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import kz.baga.jobs.ingest.StudentIds;
@@ -29,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineEndToEndTest extends SparkTestBase {
 
-    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
-
     @TempDir
     static Path tmp;
     static Path warehouse;
@@ -38,8 +38,7 @@ class PipelineEndToEndTest extends SparkTestBase {
     static String snapshot;
 
     static Pipeline.Result run(Path wh, Runnable beforeCommit) throws IOException {
-        return new Pipeline(spark, new Pipeline.Options(SAMPLE.toString(), wh.toString(), Rules.defaults(), "builtin",
-                StudentIds.withKey("test-key"), Map.of(), 5, null, beforeCommit)).run();
+        return runPipeline(SAMPLE, wh, Map.of(), beforeCommit);
     }
 
     @BeforeAll
@@ -47,10 +46,6 @@ class PipelineEndToEndTest extends SparkTestBase {
         warehouse = tmp.resolve("warehouse");
         result = run(warehouse, null);
         snapshot = result.snapshotId();
-    }
-
-    static Dataset<Row> table(Path wh, String id, Table t) {
-        return spark.read().parquet(wh.resolve(Snapshots.tablePath(id, t)).toString());
     }
 
     static Dataset<Row> table(Table t) {
@@ -89,20 +84,50 @@ class PipelineEndToEndTest extends SparkTestBase {
     @Test
     void manifestRecordsCountsRulesChecksumsAndTimings() throws IOException {
         assertThat(Files.readString(warehouse.resolve(Snapshots.CURRENT)).trim()).isEqualTo(snapshot);
-        JsonNode m = new ObjectMapper().readTree(warehouse.resolve(Snapshots.snapshotPath(snapshot))
-                .resolve(Snapshots.MANIFEST).toFile());
-        assertThat(m.path("snapshot_id").asText()).isEqualTo(snapshot);
-        assertThat(m.path("rules").path("version").asText()).isEqualTo(Rules.defaults().version());
-        assertThat(m.path("counts").path("read").asLong()).isEqualTo(result.total().read());
-        assertThat(m.path("counts").path("merged").asLong()).isEqualTo(result.total().merged());
-        assertThat(m.path("input").path("files").path("students.csv").path("sha256").asText()).hasSize(64);
-        assertThat(m.path("input").path("files").path("events/bilimclass-ALM-0001.csv").path("bytes").asLong())
+        SnapshotManifest m = manifest(warehouse, snapshot);
+        assertThat(m.snapshotId()).isEqualTo(snapshot);
+        assertThat(m.rules().version()).isEqualTo(Rules.defaults().version());
+        assertThat(m.studentIdKey()).isEqualTo(new SnapshotManifest.StudentIdKey(
+                StudentIds.withKey(TEST_KEY).keyFingerprint(), false));
+        assertThat(m.counts().read()).isEqualTo(result.total().read());
+        assertThat(m.counts().merged()).isEqualTo(result.total().merged());
+        assertThat(m.input().files().get("students.csv").sha256()).hasSize(64);
+        assertThat(m.input().files().get("events/bilimclass-ALM-0001.csv").bytes())
                 .isEqualTo(Files.size(SAMPLE.resolve("events/bilimclass-ALM-0001.csv")));
-        assertThat(m.path("timings_ms").path("ingest").asLong()).isPositive();
+        assertThat(m.timingsMs().get("ingest")).isPositive();
         for (Table t : Table.values()) {
-            assertThat(m.path("tables").path(t.tableName()).asLong()).as(t.tableName())
-                    .isEqualTo(table(t).count());
+            assertThat(m.tables().get(t.tableName())).as(t.tableName()).isEqualTo(table(t).count());
         }
+    }
+
+    /**
+     * Users' scripts read manifest.json: a run writes the same fields in the same places and order as the manifest
+     * of the sample in the contract's tests, which the pipeline wrote before the manifest was a record.
+     */
+    @Test
+    void theManifestKeepsItsFieldsAndTheirOrder() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode written = json.readTree(warehouse.resolve(Snapshots.snapshotPath(snapshot))
+                .resolve(Snapshots.MANIFEST).toFile());
+        JsonNode before = json.readTree(ForkedJvm.ROOT
+                .resolve("warehouse-contract/src/test/resources/district-small-manifest.json").toFile());
+        assertThat(fieldPaths(written, "")).isEqualTo(fieldPaths(before, ""));
+    }
+
+    /** Every field's path, in document order: {@code /counts/by_source/kundelik/read}, {@code /layout/schools}. */
+    static List<String> fieldPaths(JsonNode node, String at) {
+        List<String> out = new ArrayList<>();
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                out.add(at + "/" + field.getKey());
+                out.addAll(fieldPaths(field.getValue(), at + "/" + field.getKey()));
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                out.addAll(fieldPaths(node.get(i), at + "/" + i));
+            }
+        }
+        return out;
     }
 
     @Test
@@ -239,7 +264,7 @@ class PipelineEndToEndTest extends SparkTestBase {
         }
         // student_id is the keyed hash, not the IIN.
         Row pupil = table(Table.STUDENT_DIRECTORY).select("student_id", "iin").first();
-        assertThat(pupil.getString(0)).isEqualTo(StudentIds.withKey("test-key").of(pupil.getString(1)));
+        assertThat(pupil.getString(0)).isEqualTo(StudentIds.withKey(TEST_KEY).of(pupil.getString(1)));
     }
 
     @Test

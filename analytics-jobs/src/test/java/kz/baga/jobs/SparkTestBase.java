@@ -1,5 +1,8 @@
 package kz.baga.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +13,16 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import kz.baga.contract.SnapshotManifest;
+import kz.baga.contract.Snapshots;
+import kz.baga.contract.Table;
+import kz.baga.jobs.ingest.InputFolder;
+import kz.baga.jobs.ingest.StudentIds;
 import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,12 +36,19 @@ import org.junit.jupiter.api.BeforeAll;
  * Shared base of the Spark tests, in the style of Apache Iceberg's {@code TestBase}: one static {@code local[2]}
  * session per test class, built with the production settings ({@link SparkSessions}), and small helpers to make
  * literal fixtures ({@link #df}, {@link #row}) and to read results back as plain Java rows ({@link #rows},
- * {@link #sql}).
+ * {@link #sql}, {@link #byKey}). The tests that run the whole pipeline share {@link #SAMPLE}, {@link #runPipeline}
+ * and the readers of what it wrote ({@link #table}, {@link #manifest}).
  *
  * <p>Fixtures are a few literal rows in the exact input shape of the static method under test; expected
  * values are computed by hand from docs/rules.md in the tests' comments.
  */
 public abstract class SparkTestBase {
+
+    /** The committed sample district: the input of the tests that run the whole pipeline. */
+    public static final Path SAMPLE = ForkedJvm.ROOT.resolve("sample-data/district-small");
+
+    /** The student-id key of the tests' pipeline runs. */
+    public static final String TEST_KEY = "test-key";
 
     protected static SparkSession spark;
 
@@ -79,6 +98,28 @@ public abstract class SparkTestBase {
         Dataset<Row> projected = data.selectExpr(columns);
         return projected.orderBy(Arrays.stream(projected.columns()).map(c -> projected.col(c).asc_nulls_first())
                 .toArray(org.apache.spark.sql.Column[]::new)).collectAsList();
+    }
+
+    /**
+     * The rows of {@code data} by the values of {@code keyColumns} joined with '/' (e.g. {@code "a5454/MATH/1"});
+     * fails on a key that repeats.
+     */
+    protected static Map<String, Row> byKey(Dataset<Row> data, String... keyColumns) {
+        Map<String, Row> out = new HashMap<>();
+        for (Row r : data.collectAsList()) {
+            String key = Arrays.stream(keyColumns).map(c -> String.valueOf(r.<Object>getAs(c)))
+                    .collect(Collectors.joining("/"));
+            assertThat(out.put(key, r)).as("one row per key " + key).isNull();
+        }
+        return out;
+    }
+
+    /** The row of {@link #byKey} whose key is {@code keyParts}; fails when there is none. */
+    protected static Row get(Map<String, Row> rows, Object... keyParts) {
+        String key = Arrays.stream(keyParts).map(String::valueOf).collect(Collectors.joining("/"));
+        Row r = rows.get(key);
+        assertThat(r).as(key).isNotNull();
+        return r;
     }
 
     /** The single row of {@code data} where {@code condition} (SQL) holds, projected on {@code columns}. */
@@ -183,6 +224,48 @@ public abstract class SparkTestBase {
                     Date.valueOf(date), recorded == null ? null : ts(recorded), source, "e" + (++eventIds), school,
                     classLabel, grade, "events/test.csv", eventIds);
         }
+    }
+
+    /** The whole pipeline on {@code input} into {@code warehouse}: the built-in rules, {@link #TEST_KEY}. */
+    protected static Pipeline.Result runPipeline(Path input, Path warehouse) throws IOException {
+        return runPipeline(input, warehouse, Map.of(), null);
+    }
+
+    /**
+     * As {@link #runPipeline(Path, Path)}, with the environment a JDBC source reads and {@code beforeCommit} run just
+     * before the commit (null for none).
+     */
+    protected static Pipeline.Result runPipeline(Path input, Path warehouse, Map<String, String> env,
+                                                 Runnable beforeCommit) throws IOException {
+        return new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
+                "builtin", StudentIds.withKey(TEST_KEY), env, 5, null, beforeCommit)).run();
+    }
+
+    /** A table of snapshot {@code snapshotId} in {@code warehouse}. */
+    protected static Dataset<Row> table(Path warehouse, String snapshotId, Table table) {
+        return spark.read().parquet(warehouse.resolve(Snapshots.tablePath(snapshotId, table)).toString());
+    }
+
+    /** The manifest of snapshot {@code snapshotId} in {@code warehouse}. */
+    public static SnapshotManifest manifest(Path warehouse, String snapshotId) throws IOException {
+        return new ObjectMapper().readValue(warehouse.resolve(Snapshots.snapshotPath(snapshotId))
+                .resolve(Snapshots.MANIFEST).toFile(), SnapshotManifest.class);
+    }
+
+    /** {@code folder} made an input folder with the sample's reference files (schools, students, subjects). */
+    protected static Path inputWithSampleReferenceFiles(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        for (String ref : InputFolder.REFERENCE_FILES) {
+            Files.copy(SAMPLE.resolve(ref), folder.resolve(ref));
+        }
+        return folder;
+    }
+
+    /** The sample's pupils in the given classes (e.g. {@code "11А"}): their students.csv rows, split into fields. */
+    protected static List<String[]> samplePupils(String... classLabels) throws IOException {
+        Set<String> classes = Set.of(classLabels);
+        return Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream().skip(1)
+                .map(line -> line.split(",")).filter(f -> classes.contains(f[7])).toList();
     }
 
     /** The built-in rules with some text replaced (e.g. a policy), loaded through a temporary file. */

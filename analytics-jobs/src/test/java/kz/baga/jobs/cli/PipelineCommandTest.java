@@ -1,5 +1,6 @@
 package kz.baga.jobs.cli;
 
+import static kz.baga.jobs.SparkTestBase.SAMPLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -34,7 +35,7 @@ class PipelineCommandTest {
 
     @Test
     void aWarehousePathWithBracketsIsRefusedInOneLine() {
-        Outcome o = run("--input", "sample-data/district-small", "--warehouse", "/tmp/baga-test/wh-local[2]");
+        Outcome o = run("--input", SAMPLE.toString(), "--warehouse", "/tmp/baga-test/wh-local[2]");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.out()).isEmpty();
         assertThat(o.err()).isEqualTo("baga pipeline: --warehouse '/tmp/baga-test/wh-local[2]' contains '[', which"
@@ -87,8 +88,7 @@ class PipelineCommandTest {
         Files.write(dir.resolve("events/b.parquet"), new byte[100]);
         Files.write(dir.resolve("sources/kundelik/kundelik-1.csv"), new byte[300]);
         Files.write(dir.resolve("sources/kundelik/notes.txt"), new byte[7000]);
-        Files.copy(Path.of("../sample-data/district-small/sources/kundelik/manifest.json"),
-                dir.resolve("sources/kundelik/manifest.json"));
+        Files.copy(SAMPLE.resolve("sources/kundelik/manifest.json"), dir.resolve("sources/kundelik/manifest.json"));
         // reference files, the manifest and files no source reads are not event bytes
         assertThat(eventBytes(dir)).isEqualTo(1000 + 800 + 300);
         Files.createDirectories(dir.resolve("sources/diary"));

@@ -3,7 +3,6 @@ package kz.baga.jobs.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,11 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import kz.baga.jobs.Pipeline;
 import kz.baga.jobs.SparkTestBase;
-import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JdbcSourceTest extends SparkTestBase {
 
-    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
-
     @TempDir
     static Path tmp;
     static EmbeddedPostgres pg;
@@ -40,8 +35,7 @@ class JdbcSourceTest extends SparkTestBase {
     @BeforeAll
     static void diaryDatabase() throws Exception {
         pg = EmbeddedPostgres.builder().start();
-        List<String> pupils = Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream()
-                .skip(1).filter(l -> l.contains(",11А,11,") || l.contains(",10А,10,")).toList();
+        List<String[]> pupils = samplePupils("11А", "10А");
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("create schema diary");
             st.execute("create table diary.marks (mark_id bigint primary key, pupil_iin text, school text, klass text,"
@@ -49,8 +43,7 @@ class JdbcSourceTest extends SparkTestBase {
                     + " written date, changed timestamp)");
             try (PreparedStatement ins = c.prepareStatement("insert into diary.marks values (?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 long id = 1;
-                for (String p : pupils) {
-                    String[] f = p.split(",");
+                for (String[] f : pupils) {
                     // FO 9, FO 8, SOR 13/15, SOCH 21/25 in algebra, term 3: 0.25·85 + 0.25·86.67 + 0.5·84 = 84.92 → 85 → 5
                     Object[][] works = {{"fo", 9, 10}, {"fo", 8, 10}, {"sor", 13, 15}, {"soch", 21, 25}};
                     for (Object[] w : works) {
@@ -72,7 +65,7 @@ class JdbcSourceTest extends SparkTestBase {
                 }
                 ins.executeBatch();
             }
-            String first = pupils.get(0).split(",")[0];
+            String first = pupils.get(0)[0];
             String badIin = first.substring(0, 11) + ((first.charAt(11) - '0' + 1) % 10);
             st.execute("insert into diary.marks values (100001, '" + badIin + "', 'ALM-0001', '11А', 11, 'algebra', 3,"
                     + " 'fo', 7, 10, '2026-02-11', '2026-02-11 10:00:00')");
@@ -83,11 +76,8 @@ class JdbcSourceTest extends SparkTestBase {
         Map<String, String> env = Map.of("DIARY_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
                 "DIARY_DB_USER", "postgres", "DIARY_DB_PASSWORD", "postgres");
 
-        Path input = tmp.resolve("input");
+        Path input = inputWithSampleReferenceFiles(tmp.resolve("input"));
         Files.createDirectories(input.resolve("sources/diary"));
-        for (String ref : List.of("schools.csv", "students.csv", "subjects.csv")) {
-            Files.copy(SAMPLE.resolve(ref), input.resolve(ref));
-        }
         Files.writeString(input.resolve("sources/diary/manifest.json"), """
                 { "source": "diary", "type": "jdbc",
                   "urlEnv": "DIARY_DB_URL", "userEnv": "DIARY_DB_USER", "passwordEnv": "DIARY_DB_PASSWORD",
@@ -99,8 +89,7 @@ class JdbcSourceTest extends SparkTestBase {
                   "valueMaps": { "subject_code": { "algebra": "ALG" }, "kind": { "fo": "FO", "sor": "SOR", "soch": "SOCH" } } }
                 """);
         warehouse = tmp.resolve("warehouse");
-        result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
-                "builtin", StudentIds.withKey("k"), env, 5, null, null)).run();
+        result = runPipeline(input, warehouse, env, null);
     }
 
     @AfterAll
@@ -121,8 +110,8 @@ class JdbcSourceTest extends SparkTestBase {
     @Test
     void badDatabaseRowsAreRejectedWithTheirValues() {
         String snap = result.snapshotId();
-        List<Row> rejected = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(snap, Table.REJECTED_EVENTS))
-                .toString()).where("source = 'diary'").orderBy("reason").collectAsList();
+        List<Row> rejected = table(warehouse, snap, Table.REJECTED_EVENTS).where("source = 'diary'").orderBy("reason")
+                .collectAsList();
         assertThat(rejected).extracting(r -> r.<String>getAs("reason")).containsExactly("BAD_IIN", "SCORE_OUT_OF_RANGE");
         assertThat(rejected).allSatisfy(r -> {
             assertThat(r.<String>getAs("file")).isEqualTo("jdbc:diary.marks");
@@ -134,7 +123,7 @@ class JdbcSourceTest extends SparkTestBase {
     @Test
     void marksAreComputedFromTheDatabaseRows() {
         String snap = result.snapshotId();
-        List<Row> terms = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(snap, Table.TERM_GRADES)).toString())
+        List<Row> terms = table(warehouse, snap, Table.TERM_GRADES)
                 .select("subject_code", "term", "total_pct", "mark", "class_label").distinct().collectAsList();
         assertThat(terms).extracting(r -> r.getString(0) + " " + r.getInt(1) + " " + r.getDecimal(2) + " " + r.getInt(3))
                 .containsOnly("ALG 3 84.9167 5");

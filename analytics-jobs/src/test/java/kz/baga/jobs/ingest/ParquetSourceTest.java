@@ -3,19 +3,15 @@ package kz.baga.jobs.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import kz.baga.contract.Snapshots;
 import kz.baga.contract.Table;
 import kz.baga.jobs.Pipeline;
 import kz.baga.jobs.SparkTestBase;
-import kz.baga.jobs.rules.Rules;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParquetSourceTest extends SparkTestBase {
 
-    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
     static final StructType EVENT = StructType.fromDDL("source string, event_id string, academic_year string,"
             + " iin string, school_id string, class_label string, grade_level int, subject_code string, term int,"
             + " kind string, score decimal(6,2), max_score decimal(6,2), event_date date, recorded_at timestamp");
@@ -52,41 +47,34 @@ class ParquetSourceTest extends SparkTestBase {
 
     @BeforeAll
     static void parquetInput() throws Exception {
-        List<String> eleventh = Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream()
-                .skip(1).filter(l -> l.contains(",11А,11,")).toList();
+        List<String[]> eleventh = samplePupils("11А");
         pupils = eleventh.size();
         List<Row> rows = new ArrayList<>();
         int id = 1;
-        for (String p : eleventh) {
-            String[] f = p.split(",");
+        for (String[] f : eleventh) {
             // FO 9, FO 8, SOR 13/15, SOCH 21/25: 0.25·85 + 0.25·86.67 + 0.5·84 = 84.9167 → 85 → 5
             rows.add(event("e" + id++, f[0], f[6], "FO", "9", "10", "2026-02-10 10:00:00"));
             rows.add(event("e" + id++, f[0], f[6], "FO", "8", "10", "2026-02-10 10:00:00"));
             rows.add(event("e" + id++, f[0], f[6], "SOR", "13", "15", "2026-02-10 10:00:00"));
             rows.add(event("e" + id++, f[0], f[6], "SOCH", "21", "25", "2026-02-10 10:00:00"));
         }
-        String first = eleventh.get(0).split(",")[0];
-        String school = eleventh.get(0).split(",")[6];
+        String first = eleventh.get(0)[0];
+        String school = eleventh.get(0)[6];
         // row 4·pupils + 1: more points than the maximum
         rows.add(event("bad-1", first, school, "SOR", "17", "15", "2026-02-11 10:00:00"));
         // row 4·pupils + 2: the first FO again, corrected later to 9 from 7 (the later recorded_at wins: still 9)
         rows.add(event("e1", first, school, "FO", "7", "10", "2026-02-09 10:00:00"));
 
-        Path input = tmp.resolve("input");
+        Path input = inputWithSampleReferenceFiles(tmp.resolve("input"));
         Files.createDirectories(input.resolve("events"));
-        for (String ref : List.of("schools.csv", "students.csv", "subjects.csv")) {
-            Files.copy(SAMPLE.resolve(ref), input.resolve(ref));
-        }
         writeOneFile(spark.createDataFrame(rows, EVENT), input.resolve("events/diary-export.parquet"));
 
         // A second export in its own layout: other column names, typed date and timestamp, Russian date format.
         List<Row> diary = new ArrayList<>();
         long markId = 1;
-        List<String> tenthGrade = Files.readAllLines(SAMPLE.resolve("students.csv"), StandardCharsets.UTF_8).stream()
-                .skip(1).filter(l -> l.contains(",10А,10,")).toList();
+        List<String[]> tenthGrade = samplePupils("10А");
         tenth = tenthGrade.size();
-        for (String p : tenthGrade) {
-            String[] f = p.split(",");
+        for (String[] f : tenthGrade) {
             Object[][] works = {{"fo", 9.0, 10.0}, {"fo", 8.0, 10.0}, {"sor", 13.0, 15.0}, {"soch", 21.0, 25.0}};
             for (Object[] w : works) {
                 diary.add(RowFactory.create(markId++, f[0], f[6], "algebra", 3, w[0], w[1], w[2],
@@ -105,8 +93,7 @@ class ParquetSourceTest extends SparkTestBase {
                   "valueMaps": { "subject_code": { "algebra": "ALG" }, "kind": { "fo": "FO", "sor": "SOR", "soch": "SOCH" } } }
                 """);
         warehouse = tmp.resolve("warehouse");
-        result = new Pipeline(spark, new Pipeline.Options(input.toString(), warehouse.toString(), Rules.defaults(),
-                "builtin", StudentIds.withKey("k"), Map.of(), 5, null, null)).run();
+        result = runPipeline(input, warehouse);
     }
 
     static void writeOneFile(org.apache.spark.sql.Dataset<Row> rows, Path target) throws Exception {
@@ -123,8 +110,7 @@ class ParquetSourceTest extends SparkTestBase {
         Pipeline.SourceCounts diary = result.sources().get("diaryparq");
         assertThat(diary.read()).isEqualTo(4L * tenth);
         assertThat(diary.accepted()).isEqualTo(4L * tenth);
-        List<Row> events = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
-                Table.GRADE_EVENTS)).toString()).where("source = 'diaryparq'")
+        List<Row> events = table(warehouse, result.snapshotId(), Table.GRADE_EVENTS).where("source = 'diaryparq'")
                 .select("event_date", "recorded_at", "class_label").distinct().collectAsList();
         assertThat(events).extracting(r -> r.get(0) + " " + r.get(1) + " " + r.get(2))
                 .containsExactly("2026-02-12 2026-02-12 09:30:00.0 10А");
@@ -141,8 +127,8 @@ class ParquetSourceTest extends SparkTestBase {
 
     @Test
     void aBadRowIsRejectedWithItsPositionAndFields() {
-        List<Row> rejected = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
-                Table.REJECTED_EVENTS)).toString()).where("source = 'parq'").collectAsList();
+        List<Row> rejected = table(warehouse, result.snapshotId(), Table.REJECTED_EVENTS).where("source = 'parq'")
+                .collectAsList();
         assertThat(rejected).hasSize(1);
         Row r = rejected.get(0);
         assertThat(r.<String>getAs("reason")).isEqualTo("SCORE_OUT_OF_RANGE");
@@ -154,8 +140,7 @@ class ParquetSourceTest extends SparkTestBase {
 
     @Test
     void marksAreComputedFromTheTypedColumns() {
-        List<Row> terms = spark.read().parquet(warehouse.resolve(Snapshots.tablePath(result.snapshotId(),
-                        Table.TERM_GRADES)).toString())
+        List<Row> terms = table(warehouse, result.snapshotId(), Table.TERM_GRADES)
                 .select("subject_code", "term", "total_pct", "mark").distinct().collectAsList();
         assertThat(terms).extracting(r -> r.getString(0) + " " + r.getInt(1) + " " + r.getDecimal(2) + " " + r.getInt(3))
                 .containsExactly("ALG 3 84.9167 5");

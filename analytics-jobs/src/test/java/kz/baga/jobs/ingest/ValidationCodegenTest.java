@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import kz.baga.jobs.SparkTestBase;
@@ -23,8 +22,6 @@ import scala.Tuple3;
  */
 class ValidationCodegenTest extends SparkTestBase {
 
-    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
-
     /** The largest generated method C1 always compiled at its profiling tier; it gave up on slightly larger ones. */
     static final int C1_SAFE_BYTES = 7_811;
 
@@ -33,7 +30,7 @@ class ValidationCodegenTest extends SparkTestBase {
     @BeforeAll
     static void plan() {
         InputFolder input = InputFolder.open(SAMPLE.toString(), spark.sparkContext().hadoopConfiguration());
-        ReferenceData ref = ReferenceData.load(spark, input, StudentIds.withKey("test-key"));
+        ReferenceData ref = ReferenceData.load(spark, input, StudentIds.withKey(TEST_KEY));
         validated = EventValidator.validate(EventSources.read(spark, input, java.util.Map.of()), ref, Rules.defaults());
     }
 

@@ -3,7 +3,6 @@ package kz.baga.jobs.marks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kz.baga.jobs.SparkTestBase;
@@ -81,22 +80,12 @@ class AnnualGradesTest extends SparkTestBase {
     }
 
     private static Map<String, Row> byKey(Dataset<Row> data) {
-        Map<String, Row> out = new HashMap<>();
-        for (Row r : data.collectAsList()) {
-            String key = r.getAs("student_id") + "/" + r.getAs("subject_code") + "/" + r.getAs("academic_year");
-            assertThat(out.put(key, r)).as("one row per key " + key).isNull();
-        }
-        return out;
+        return byKey(data, "student_id", "subject_code", "academic_year");
     }
 
+    /** The row of {@code student} and {@code subject} in the current year. */
     private static Row get(Map<String, Row> rows, String student, String subject) {
         return get(rows, student, subject, YEAR);
-    }
-
-    private static Row get(Map<String, Row> rows, String student, String subject, String year) {
-        Row r = rows.get(student + "/" + subject + "/" + year);
-        assertThat(r).as(student + " " + subject + " " + year).isNotNull();
-        return r;
     }
 
     private static void assertAnnual(Row r, int mark, String source, Integer computed, Integer termCount) {

@@ -3,7 +3,6 @@ package kz.baga.jobs.marks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kz.baga.jobs.SparkTestBase;
@@ -129,6 +128,9 @@ class TermGradesTest extends SparkTestBase {
                 rulesWith("\"sorPooling\": \"POOLED\"", "\"sorPooling\": \"AVERAGE\"")));
         termGrades = byKey(TermGrades.table(full));
         conflicts = byKey(TermGrades.conflicts(full));
+        for (Map<String, Row> rows : List.of(computed, averaged, termGrades, conflicts)) {
+            assertThat(rows.values()).allSatisfy(r -> assertThat(r.<String>getAs("academic_year")).isEqualTo(YEAR));
+        }
     }
 
     private static void example(List<Event> e, String student, int term) {
@@ -149,19 +151,7 @@ class TermGradesTest extends SparkTestBase {
     }
 
     private static Map<String, Row> byKey(Dataset<Row> data) {
-        Map<String, Row> out = new HashMap<>();
-        for (Row r : data.collectAsList()) {
-            String key = r.getAs("student_id") + "/" + r.getAs("subject_code") + "/" + r.<Integer>getAs("term");
-            assertThat(out.put(key, r)).as("one row per key " + key).isNull();
-            assertThat(r.<String>getAs("academic_year")).isEqualTo(YEAR);
-        }
-        return out;
-    }
-
-    private static Row get(Map<String, Row> rows, String student, String subject, int term) {
-        Row r = rows.get(student + "/" + subject + "/" + term);
-        assertThat(r).as(student + " " + subject + " term " + term).isNotNull();
-        return r;
+        return byKey(data, "student_id", "subject_code", "term");
     }
 
     /** Asserts fo/sor/soch/total percentages (null = absent), the rounded percent and the computed mark. */

@@ -2,7 +2,6 @@ package kz.baga.jobs.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kz.baga.jobs.SparkTestBase;
@@ -88,17 +87,12 @@ class MedalEligibilityTest extends SparkTestBase {
         Dataset<Row> subjects = df("subject_code string, assessment string",
                 row("MATH", "QUARTER"), row("PHYS", "QUARTER"));
         Dataset<Row> result = MedalEligibility.build(directory, termGrades, annual, gaps, subjects, Rules.defaults());
-        status = new HashMap<>();
-        for (Row r : result.collectAsList()) {
-            assertThat(r.<String>getAs("academic_year")).isEqualTo(Y);
-            String key = r.getAs("student_id") + "/" + r.getAs("award");
-            assertThat(status.put(key, r)).as("one row per pupil and award: " + key).isNull();
-        }
+        status = byKey(result, "student_id", "award");
+        assertThat(status.values()).allSatisfy(r -> assertThat(r.<String>getAs("academic_year")).isEqualTo(Y));
     }
 
     private static void assertStatus(String student, String award, String expected, String reasons) {
-        Row r = status.get(student + "/" + award);
-        assertThat(r).as(student + " " + award).isNotNull();
+        Row r = get(status, student, award);
         assertThat(r.<String>getAs("status")).as(student + " " + award).isEqualTo(expected);
         assertThat(r.<String>getAs("reasons")).as(student + " " + award + " reasons").isEqualTo(reasons);
     }

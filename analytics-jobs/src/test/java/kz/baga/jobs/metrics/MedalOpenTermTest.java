@@ -3,7 +3,6 @@ package kz.baga.jobs.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import kz.baga.jobs.SparkTestBase;
@@ -78,10 +77,8 @@ class MedalOpenTermTest extends SparkTestBase {
         Dataset<Row> gaps = df("student_id string, subject_code string, academic_year string, term int, detail string",
                 row("gap4_44", "MATH", Y, 2, "no mark for term 2 while term 3 has one"));
         Dataset<Row> subjects = df("subject_code string, assessment string", row("MATH", "QUARTER"));
-        status = new HashMap<>();
-        for (Row r : MedalEligibility.build(directory, terms, annual, gaps, subjects, Rules.defaults()).collectAsList()) {
-            status.put(r.getAs("student_id") + "/" + r.getAs("award"), r);
-        }
+        status = byKey(MedalEligibility.build(directory, terms, annual, gaps, subjects, Rules.defaults()),
+                "student_id", "award");
     }
 
     /** MATH terms 1–4 with the given marks, each with its СОЧ (95 % for a 5, 80 % for a 4). */
@@ -92,8 +89,7 @@ class MedalOpenTermTest extends SparkTestBase {
     }
 
     private static void assertStatus(String key, String expected, String reasons) {
-        Row r = status.get(key);
-        assertThat(r).as(key).isNotNull();
+        Row r = get(status, key);
         assertThat(r.<String>getAs("status")).as(key).isEqualTo(expected);
         assertThat(r.<String>getAs("reasons")).as(key + " reasons").isEqualTo(reasons);
     }

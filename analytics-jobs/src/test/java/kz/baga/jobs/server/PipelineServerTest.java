@@ -1,9 +1,9 @@
 package kz.baga.jobs.server;
 
+import static kz.baga.jobs.SparkTestBase.SAMPLE;
+import static kz.baga.jobs.SparkTestBase.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import kz.baga.contract.SnapshotManifest;
 import kz.baga.jobs.ForkedJvm;
 import kz.baga.jobs.ingest.StudentIds;
 import org.junit.jupiter.api.AfterAll;
@@ -25,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * deciding the student_id key, argument errors answered like a plain run, status, and stop.
  */
 class PipelineServerTest {
-
-    private static final Path ROOT = ForkedJvm.ROOT;
-    private static final Path SAMPLE = ROOT.resolve("sample-data/district-small");
 
     @TempDir
     static Path tmp;
@@ -97,12 +95,10 @@ class PipelineServerTest {
         // "wh" was the client's relative path: the snapshots are in the client's folder.
         Path warehouse = client.resolve("wh");
         String current = Files.readString(warehouse.resolve("CURRENT")).trim();
-        JsonNode manifest = new ObjectMapper().readTree(warehouse.resolve("snapshots").resolve(current)
-                .resolve(kz.baga.contract.Snapshots.MANIFEST).toFile());
-        assertThat(manifest.path("student_id_key").path("fingerprint").asText())
-                .isEqualTo(StudentIds.withKey("the-clients-key").keyFingerprint())
+        SnapshotManifest.StudentIdKey key = manifest(warehouse, current).studentIdKey();
+        assertThat(key.fingerprint()).isEqualTo(StudentIds.withKey("the-clients-key").keyFingerprint())
                 .isNotEqualTo(StudentIds.withKey("the-servers-own-key").keyFingerprint());
-        assertThat(manifest.path("student_id_key").path("demo_key").asBoolean()).isFalse();
+        assertThat(key.demoKey()).isFalse();
 
         assertThat(runsServed()).isEqualTo(servedBefore + 2);
         assertThat(call("status", client, Map.of()).out()).contains("exit 0 in").contains("now: idle");

@@ -1,5 +1,7 @@
 package kz.baga.jobs.snapshot;
 
+import static kz.baga.jobs.SparkTestBase.SAMPLE;
+import static kz.baga.jobs.SparkTestBase.TEST_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Killed runs' work folders are removed by the next run that holds the lock.
  */
 class WarehouseLockTest {
-
-    static final Path SAMPLE = Path.of(System.getProperty("baga.projectRoot", ".."), "sample-data", "district-small");
 
     @TempDir
     Path tmp;
@@ -74,7 +74,7 @@ class WarehouseLockTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (WarehouseLock held = WarehouseLock.acquire(wh, false, null)) {
             int code = PipelineCommand.run(new String[] {"--input", SAMPLE.toString(), "--warehouse", wh.toString(),
-                    "--quiet"}, java.util.Map.of("BAGA_ID_KEY", "test-key"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    "--quiet"}, java.util.Map.of("BAGA_ID_KEY", TEST_KEY), new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).isEqualTo(4);
         }

@@ -20,7 +20,11 @@ public record SnapshotRules(List<Step> markScale, BigDecimal warningPoints) {
 
     /** The rules of {@code snap}, or null when its manifest has none. */
     public static SnapshotRules of(Snapshot snap) {
-        SnapshotManifest.RulesFile rules = snap.manifest().rules();
+        return of(snap.manifest().rules());
+    }
+
+    /** The numbers of a manifest's {@code rules}, or null when it carries no mark scale. */
+    static SnapshotRules of(SnapshotManifest.RulesFile rules) {
         Map<String, Object> doc = rules == null || rules.document() == null ? Map.of() : rules.document();
         if (!(doc.get("markScale") instanceof List<?> scale) || scale.isEmpty()) {
             return null;
