@@ -57,8 +57,9 @@ import org.apache.parquet.schema.Type;
 /**
  * Reads warehouse tables with parquet-java (no Hadoop paths or file systems): only the requested columns, only
  * one partition folder when the table is partitioned, and with equality filters pushed into parquet's filter2
- * API, so that row groups are dropped by their statistics and dictionaries, pages by their column index, and
- * rows by the record filter. Rows come back as {@link Row}s, in file order.
+ * API, so that row groups are dropped by their statistics and dictionaries and pages by their column index
+ * (which pays once a table is written sorted by its filter columns; no order is relied on). The rows left are
+ * filtered row by row. Rows come back as {@link Row}s, in file order.
  */
 public final class ParquetTables {
 
@@ -339,8 +340,8 @@ public final class ParquetTables {
 
     /**
      * A row group of flat columns, column by column with parquet's column readers: the filter columns first,
-     * then the other columns' values of the rows that passed; the values of the other rows are skipped
-     * undecoded, so a selective filter costs one pass of level and value skipping per column, and no objects.
+     * row by row; then the other columns at the rows that passed only ({@link KeptRows}), so a selective filter
+     * costs the filter columns' decoding, the other columns' skipping, and objects for the kept rows only.
      */
     private static void readColumns(PageReadStore pages, MessageType requested, String createdBy,
                                     RowMaterializer m, List<Match> filters, Map<String, Integer> index,

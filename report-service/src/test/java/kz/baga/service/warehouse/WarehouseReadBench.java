@@ -19,12 +19,22 @@ import org.junit.jupiter.api.Test;
 /**
  * CPU time of the warehouse reads behind the district indicators and a school's model, on a real warehouse, in
  * this test's fresh JVM: the first (cold) call, then the best and the median after warm-up. Runs only with
- * {@code -Dbaga.bench.warehouse=WAREHOUSE_DIR} (a folder with {@code CURRENT}); prints a Markdown table and a
- * digest of what was read (rows in the order read), so that two builds can be checked to read the same cells.
+ * {@code -Dbaga.bench.warehouse=WAREHOUSE_DIR} (a folder with {@code CURRENT}); {@code -Dbaga.bench.reads=...}
+ * picks some of {@code indicators,years,school,whole}, {@code -Dbaga.bench.reps=30} the repetitions. Prints a
+ * Markdown table and a digest of what was read (rows in the order read), so that two builds can be checked to
+ * read the same cells.
  */
 class WarehouseReadBench {
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    /** Parquet's logging as the service sets it (application.properties), so debug messages are not formatted. */
+    private static final java.util.logging.Logger PARQUET_LOG =
+            org.jboss.logmanager.Logger.getLogger("org.apache.parquet");
+
+    static {
+        PARQUET_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     /** The same outside JUnit, in a plain JVM: {@code java -cp TEST_CLASSPATH ...WarehouseReadBench WAREHOUSE_DIR}. */
     public static void main(String[] args) throws Exception {
@@ -47,6 +57,7 @@ class WarehouseReadBench {
         int term = Integer.getInteger("baga.bench.term", 4);
         String subject = System.getProperty("baga.bench.subject", "ALL");
         int reps = Integer.getInteger("baga.bench.reps", 30);
+        String reads = System.getProperty("baga.bench.reads", "indicators,years,school,whole");
         String year = snap.currentYear();
 
         StringBuilder out = new StringBuilder("snapshot " + id + ", district " + district + ", year " + year
@@ -54,14 +65,22 @@ class WarehouseReadBench {
                 + "| read | rows | digest | first call ms CPU | best ms CPU | median ms CPU | reps |\n"
                 + "|---|---|---|---|---|---|---|\n");
         DistrictModel.Filter one = new DistrictModel.Filter(year, term, subject, null);
-        measure(out, "district indicators (one term and subject)", reps,
-                () -> new DistrictModel(snap, district, 5, one), WarehouseReadBench::summary);
-        measure(out, "district years (one column)", reps, () -> DistrictModel.years(snap, district),
-                y -> new long[]{y.size(), digest(y.toString())});
-        measure(out, "school model (9 tables of one school)", Math.max(3, reps / 3),
-                () -> new SchoolModel(snap, school), WarehouseReadBench::summary);
-        measure(out, "whole district (every cell)", Math.max(3, reps / 6),
-                () -> new DistrictModel(snap, district, 5, DistrictModel.Filter.ALL), WarehouseReadBench::summary);
+        if (reads.contains("indicators")) {
+            measure(out, "district indicators (one term and subject)", reps,
+                    () -> new DistrictModel(snap, district, 5, one), WarehouseReadBench::summary);
+        }
+        if (reads.contains("years")) {
+            measure(out, "district years (one column)", reps, () -> DistrictModel.years(snap, district),
+                    y -> new long[]{y.size(), digest(y.toString())});
+        }
+        if (reads.contains("school")) {
+            measure(out, "school model (9 tables of one school)", Math.max(3, reps / 3),
+                    () -> new SchoolModel(snap, school), WarehouseReadBench::summary);
+        }
+        if (reads.contains("whole")) {
+            measure(out, "whole district (every cell)", Math.max(3, reps / 6),
+                    () -> new DistrictModel(snap, district, 5, DistrictModel.Filter.ALL), WarehouseReadBench::summary);
+        }
         System.out.println(out);
     }
 
