@@ -143,6 +143,23 @@ class PipelineEndToEndTest extends SparkTestBase {
     }
 
     @Test
+    void indicatorFilesKeepTheirRowsInTheContractsOrder() throws IOException {
+        for (Table t : List.of(Table.SCHOOL_INDICATORS, Table.DISTRICT_INDICATORS)) {
+            org.apache.spark.sql.Column[] by = t.sortColumns().stream().map(org.apache.spark.sql.functions::col)
+                    .toArray(org.apache.spark.sql.Column[]::new);
+            List<Path> files;
+            try (var walk = Files.walk(warehouse.resolve(Snapshots.tablePath(snapshot, t)))) {
+                files = walk.filter(f -> f.toString().endsWith(".parquet")).toList();
+            }
+            assertThat(files).as(t.tableName()).isNotEmpty();
+            for (Path f : files) {
+                Dataset<Row> rows = spark.read().parquet(f.toString()).select(by);
+                assertThat(rows.collectAsList()).as(f.toString()).isEqualTo(rows.orderBy(by).collectAsList());
+            }
+        }
+    }
+
+    @Test
     void tablesAgreeWithEachOther() {
         table(Table.STUDENT_DIRECTORY).createOrReplaceTempView("dir");
         table(Table.TERM_GRADES).createOrReplaceTempView("tg");

@@ -221,6 +221,18 @@ public enum Table {
         return columns;
     }
 
+    /**
+     * The columns whose order the rows of every file follow: the service's filters (one year, term, subject, grade)
+     * then skip row groups and pages by their min/max statistics instead of reading them. Empty: no order.
+     */
+    public List<String> sortColumns() {
+        return switch (this) {
+            case SCHOOL_INDICATORS -> List.of("academic_year", "term", "subject_code", "grade_level", "school_id");
+            case DISTRICT_INDICATORS -> List.of("district_id", "academic_year", "term", "subject_code", "grade_level");
+            default -> List.of();
+        };
+    }
+
     public List<String> columnNames() {
         return columns.stream().map(Column::name).collect(Collectors.toList());
     }
