@@ -180,7 +180,7 @@ public final class PipelineCommand {
     /**
      * Shuffle partitions when none are given. Locally, one per core for each 128 MB of event files, between 1 and 4
      * per core: a small district's shuffles then run as few, larger tasks (each task and each output file has a
-     * fixed cost; 1 M events, 111 MB: 8 partitions 65.6 s, 2 partitions 62.1 s), while a large one keeps 4 per core
+     * fixed cost), while a large one keeps 4 per core
      * so that no task holds more than a core's share of memory. {@code eventBytes} ({@link InputFolder#eventBytes}) is
      * negative when unknown (a database source): the 4-per-core default. A cluster gets 64, which adaptive execution
      * coalesces to what the data needs.
