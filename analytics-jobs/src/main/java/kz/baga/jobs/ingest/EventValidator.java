@@ -185,9 +185,11 @@ public final class EventValidator {
         List<Check> checks = List.of(
                 // Before anything parses the fields: invalid bytes decode to U+FFFD, and casts trim a NUL away
                 // ('5\0' became 5), so both would otherwise pass as good values.
-                new Check(col("raw").isNotNull().and(call_function("is_valid_utf8", col("raw")).equalTo(false)),
-                        "BAD_ENCODING", lit("the line is not valid UTF-8 (a file in another encoding? a source's"
-                                + " manifest can name it, e.g. \"encoding\": \"windows-1251\")")),
+                // A Parquet file's strings are bytes Spark does not check either, so its fields are checked too.
+                new Check(call_function("is_valid_utf8", text).equalTo(false), "BAD_ENCODING",
+                        when(col("raw").isNull(), lit("a text field is not valid UTF-8"))
+                                .otherwise(lit("the line is not valid UTF-8 (a file in another encoding? a source's"
+                                        + " manifest can name it, e.g. \"encoding\": \"windows-1251\")"))),
                 // contains() scans bytes; instr() counts characters and is several times slower on every line.
                 new Check(text.contains("\u0000"), "BAD_CHARACTER",
                         concat(lit("NUL byte (character 0) at character "), instr(text, "\u0000").cast("string"))),

@@ -64,10 +64,14 @@ class ParquetSourceTest extends SparkTestBase {
         rows.add(event("bad-1", first, school, "SOR", "17", "15", "2026-02-11 10:00:00"));
         // row 4·pupils + 2: the first FO again, corrected later to 9 from 7 (the later recorded_at wins: still 9)
         rows.add(event("e1", first, school, "FO", "7", "10", "2026-02-09 10:00:00"));
+        // row 4·pupils + 3: a class label whose bytes are not UTF-8 (Parquet strings are not checked on write)
+        rows.add(event("enc-1", first, school, "FO", "9", "10", "2026-02-11 10:00:00"));
 
         Path input = inputWithSampleReferenceFiles(tmp.resolve("input"));
         Files.createDirectories(input.resolve("events"));
-        writeOneFile(spark.createDataFrame(rows, EVENT), input.resolve("events/diary-export.parquet"));
+        writeOneFile(spark.createDataFrame(rows, EVENT).withColumn("class_label",
+                        org.apache.spark.sql.functions.expr("if(event_id = 'enc-1', cast(unhex('3131C128') as string),"
+                                + " class_label)")), input.resolve("events/diary-export.parquet"));
 
         // A second export in its own layout: other column names, typed date and timestamp, Russian date format.
         List<Row> diary = new ArrayList<>();
@@ -119,16 +123,16 @@ class ParquetSourceTest extends SparkTestBase {
     @Test
     void everyRowIsCountedOnce() {
         Pipeline.SourceCounts parq = result.sources().get("parq");
-        assertThat(parq.read()).isEqualTo(4L * pupils + 2);
+        assertThat(parq.read()).isEqualTo(4L * pupils + 3);
         assertThat(parq.accepted()).isEqualTo(4L * pupils);
-        assertThat(parq.rejected()).isEqualTo(1);
+        assertThat(parq.rejected()).isEqualTo(2);
         assertThat(parq.merged()).isEqualTo(1);
     }
 
     @Test
     void aBadRowIsRejectedWithItsPositionAndFields() {
-        List<Row> rejected = table(warehouse, result.snapshotId(), Table.REJECTED_EVENTS).where("source = 'parq'")
-                .collectAsList();
+        List<Row> rejected = table(warehouse, result.snapshotId(), Table.REJECTED_EVENTS)
+                .where("source = 'parq' and reason <> 'BAD_ENCODING'").collectAsList();
         assertThat(rejected).hasSize(1);
         Row r = rejected.get(0);
         assertThat(r.<String>getAs("reason")).isEqualTo("SCORE_OUT_OF_RANGE");
@@ -136,6 +140,18 @@ class ParquetSourceTest extends SparkTestBase {
         assertThat(r.<Long>getAs("line")).isEqualTo(4L * pupils + 1);
         assertThat(r.<String>getAs("raw")).contains("\"event_id\":\"bad-1\"", "\"score\":\"17.00\"",
                 "\"event_date\":\"2026-02-10\"");
+    }
+
+    @Test
+    void aStringThatIsNotUtf8IsRejectedAsBadEncoding() {
+        List<Row> rejected = table(warehouse, result.snapshotId(), Table.REJECTED_EVENTS)
+                .where("source = 'parq' and reason = 'BAD_ENCODING'").collectAsList();
+        assertThat(rejected).hasSize(1);
+        Row r = rejected.get(0);
+        assertThat(r.<Long>getAs("line")).isEqualTo(4L * pupils + 3);
+        assertThat(r.<String>getAs("detail")).isEqualTo("a text field is not valid UTF-8");
+        // the evidence is stored as valid UTF-8, the bad byte replaced
+        assertThat(r.<String>getAs("raw")).contains("\"event_id\":\"enc-1\"", "11\uFFFD(");
     }
 
     @Test
