@@ -185,6 +185,15 @@ public final class NumberedCsv {
         return out;
     }
 
+    /** Whether the charset writes a space as the single byte 0x20 and nothing else as that byte (single-byte, ASCII-based). */
+    static boolean spaceIsOneAsciiByte(Charset charset) {
+        if (!charset.canEncode() || charset.newEncoder().maxBytesPerChar() != 1.0f) {
+            return false;
+        }
+        byte[] space = " ".getBytes(charset);
+        return space.length == 1 && space[0] == 0x20;
+    }
+
     /**
      * The delimiter as a pattern that Java's {@code String.split} handles without compiling a regular expression
      * (one plain character, or a backslash and a punctuation character); {@code Pattern.quote} would compile one
@@ -216,13 +225,17 @@ public final class NumberedCsv {
         Dataset<Row> lines = spark.read().text(paths)
                 .select(col("value"), col("_metadata.file_name").as("file_name"),
                         monotonically_increasing_id().as("row_id"));
-        Column text = StandardCharsets.UTF_8.equals(group.charset())
-                ? col("value")
-                : expr("decode(cast(value as binary), '" + group.charset().name() + "')");
+        boolean utf8 = StandardCharsets.UTF_8.equals(group.charset());
+        Column text = utf8 ? col("value") : expr("decode(cast(value as binary), '" + group.charset().name() + "')");
+        Column line = col("row_id").bitwiseAND(ROW_MASK).plus(1);
+        // Blank lines are found on the bytes as read where a space is the same byte in the file's charset: a filter
+        // on the decoded text would decode every line twice (once to filter it, once for the row).
+        Column notBlank = utf8 || spaceIsOneAsciiByte(group.charset()) ? trim(col("value")).notEqual("")
+                : trim(text).notEqual("");
         Dataset<Row> numbered = lines
+                .where(line.gt(1).and(notBlank))
                 .select(text.as("raw"), concat(lit(group.folder() + "/"), col("file_name")).as("file"),
-                        col("row_id").bitwiseAND(ROW_MASK).plus(1).as("line"))
-                .where(col("line").gt(1).and(trim(col("raw")).notEqual("")));
+                        line.as("line"));
 
         Map<String, String> options = new HashMap<>();
         options.put("sep", String.valueOf(group.delimiter()));

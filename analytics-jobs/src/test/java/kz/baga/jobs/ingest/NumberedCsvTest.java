@@ -91,8 +91,18 @@ class NumberedCsvTest extends SparkTestBase {
         Charset cp1251 = Charset.forName("windows-1251");
         // Kazakh letters outside windows-1251 would be lost on write: use Russian ones the code page has.
         text = text.replace("Әлия", "Алия").replace("Ғ", "Б");
+        // lines 3 and 4 are blank (the second only spaces): skipped, found on the undecoded bytes
+        text += "\r\n   \r\nЮрий;В;4\r\n";
         assertThat(rows(read(text, cp1251, ';'), "line", "field_count", "x", "y", "z", "raw"))
                 // CRLF endings are line ends, not data: no stray \r in the last field or the raw text.
-                .containsExactly(row(2L, 3, "Алия", "Б", "5,5", "Алия;Б;5,5"));
+                .containsExactly(row(2L, 3, "Алия", "Б", "5,5", "Алия;Б;5,5"), row(5L, 3, "Юрий", "В", "4", "Юрий;В;4"));
+    }
+
+    @Test
+    void blankLinesAreFoundOnTheBytesOnlyWhereASpaceIsOneAsciiByte() {
+        assertThat(NumberedCsv.spaceIsOneAsciiByte(Charset.forName("windows-1251"))).isTrue();
+        assertThat(NumberedCsv.spaceIsOneAsciiByte(Charset.forName("ISO-8859-5"))).isTrue();
+        assertThat(NumberedCsv.spaceIsOneAsciiByte(StandardCharsets.UTF_16LE)).isFalse();
+        assertThat(NumberedCsv.spaceIsOneAsciiByte(Charset.forName("IBM037"))).isFalse(); // EBCDIC: a space is 0x40
     }
 }
