@@ -78,9 +78,13 @@ public final class Pipeline {
     }
 
     public Result run() throws IOException {
+        return run(InputFolder.open(options.input(), spark.sparkContext().hadoopConfiguration()));
+    }
+
+    /** Runs on an input folder the caller has already opened (the command opens it before Spark starts). */
+    public Result run(InputFolder input) throws IOException {
         long start = System.nanoTime();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        InputFolder input = InputFolder.open(options.input(), conf);
         SnapshotStore store = SnapshotStore.open(options.warehouse(), conf);
         // One run at a time per (local) warehouse: a second one would prune and clean under the first.
         try (WarehouseLock lock = "file".equals(store.root().toUri().getScheme())

@@ -113,8 +113,8 @@ public final class PipelineCommand {
         }
         InputFolder folder;
         try {
-            // Fail on a wrong path in a second, before Spark starts.
-            folder = InputFolder.open(input, new org.apache.hadoop.conf.Configuration());
+            // Fail on a wrong path in a second, before Spark starts; the run then reads this same folder.
+            folder = InputFolder.open(input, hadoopConfiguration());
         } catch (InputException e) {
             err.println("baga pipeline: " + e.getMessage());
             return 3;
@@ -144,7 +144,8 @@ public final class PipelineCommand {
             long t0 = System.nanoTime();
             Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,
                     rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, env, keep,
-                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null, wait)).run();
+                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null, wait))
+                    .run(folder);
             printSummary(result, warehouse, rules, out);
             if (debug) {
                 // Generated classes compiled by Janino in this JVM (a cache hit compiles nothing).
@@ -172,6 +173,14 @@ public final class PipelineCommand {
                 spark.stop();
             }
         }
+    }
+
+    /** Hadoop settings as Spark will see them: the defaults plus every {@code -Dspark.hadoop.*} property. */
+    static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark.hadoop."))
+                .forEach(k -> conf.set(k.substring("spark.hadoop.".length()), System.getProperty(k)));
+        return conf;
     }
 
     /** Bytes of event files per shuffle partition and core that the local default aims at. */
