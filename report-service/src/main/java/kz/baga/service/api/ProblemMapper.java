@@ -22,7 +22,6 @@ import kz.baga.service.jobs.JobsBusyException;
 import kz.baga.service.jobs.JobsUnavailableException;
 import kz.baga.service.security.SubscriptionRequiredException;
 import kz.baga.service.warehouse.NoSnapshotException;
-import kz.baga.service.web.ErrorPage;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,8 +38,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     @Context
     UriInfo uriInfo;
 
+    /**
+     * How a failed page request is answered: the pages implement it (web/ErrorPage), so this mapper needs nothing
+     * from them and the dependency points from the pages to the API only.
+     */
+    public interface PageRenderer {
+        Response render(int status, String detail, Map<String, String> headers);
+    }
+
     @Inject
-    ErrorPage errorPage;
+    PageRenderer errorPage;
 
     @Override
     public Response toResponse(Throwable e) {

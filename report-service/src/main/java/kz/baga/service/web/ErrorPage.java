@@ -6,15 +6,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import kz.baga.service.api.ProblemMapper;
 import kz.baga.service.error.BadParameterException;
 
 /** A failed page request answered as a page in the reader's language, with the status the API would send. */
 @ApplicationScoped
-public class ErrorPage {
+public class ErrorPage implements ProblemMapper.PageRenderer {
 
     @Inject
     PageContext page;
 
+    @Override
     public Response render(int status, String detail, Map<String, String> headers) {
         try {
             page.lang();
