@@ -3,8 +3,11 @@ package kz.baga.jobs.metrics;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -51,9 +54,18 @@ public final class ClassRankings {
                 .select(col("student_id"), col("academic_year"), lit(0).as("term"), col("subject_code"),
                         col("school_id"), col("class_label"), col("grade_level"),
                         col("mark").cast("decimal(9,4)").as("avg_mark"), col("year_pct").as("avg_pct"));
+        // Across subjects the year's % is the mean of the subjects' exact year means, rounded once: a mean of three
+        // terms is cut at 8 decimals, and four such cuts can move a value off a half (25.00005 became 25.0000). With
+        // at most 4 terms, 12 × a subject's mean in ten-thousandths is a whole number, recovered exactly from the 8
+        // decimals; the mean of those is rounded half-up, as docs/rules.md §5 asks.
         Dataset<Row> yearAll = yearSubject
                 .groupBy("student_id", "academic_year", "term", "school_id", "class_label", "grade_level")
-                .agg(avg("avg_mark").as("avg_mark"), avg("avg_pct").as("avg_pct"))
+                .agg(avg("avg_mark").as("avg_mark"),
+                        sum(round(col("avg_pct").multiply(120000)).cast("bigint")).as("pct12"),
+                        count("avg_pct").as("pct_n"))
+                .withColumn("avg_pct", expr("case when pct_n > 0 then cast((2 * pct12 + 12 * pct_n) div (24 * pct_n)"
+                        + " as decimal(18,0)) * 0.0001 end"))
+                .drop("pct12", "pct_n")
                 .withColumn("subject_code", lit(ALL));
 
         String[] cols = {"student_id", "academic_year", "term", "subject_code", "school_id", "class_label",

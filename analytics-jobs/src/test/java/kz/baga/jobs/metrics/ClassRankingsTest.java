@@ -109,6 +109,32 @@ class ClassRankingsTest extends SparkTestBase {
     }
 
     @Test
+    void theYearsPercentAcrossSubjectsIsRoundedOnceFromExactMeans() {
+        // Four subjects, three terms each: exact year means 25, 25.0000333…, 25.0000333…, 25.0001333…; their mean is
+        // 25.00005 exactly → 25.0001. Cutting each mean at 8 decimals first gives 25.0000499975 → 25.0000.
+        String ddl = "student_id string, academic_year string, term int, subject_code string, school_id string,"
+                + " class_label string, grade_level int, mark int, total_pct decimal(9,4)";
+        String[][] totals = {{"S1", "25", "25", "25"}, {"S2", "25", "25", "25.0001"}, {"S3", "25", "25", "25.0001"},
+                {"S4", "25.0001", "25.0001", "25.0002"}};
+        java.util.List<Row> terms = new java.util.ArrayList<>();
+        java.util.List<Row> annual = new java.util.ArrayList<>();
+        for (String[] t : totals) {
+            for (int term = 1; term <= 3; term++) {
+                terms.add(row("R", Y, term, t[0], "S9", "11А", 11, 2, dec(t[term])));
+            }
+            annual.add(row("R", t[0], Y, 2, "S9", "11А", 11));
+        }
+        Dataset<Row> year = ClassRankings.build(df(ddl, terms.toArray(Row[]::new)),
+                df("student_id string, subject_code string, academic_year string, mark int, school_id string,"
+                        + " class_label string, grade_level int", annual.toArray(Row[]::new)))
+                .where("term = 0");
+        assertThat(rows(year.where("subject_code = 'ALL'"), "avg_mark", "avg_pct"))
+                .containsExactly(row(dec("2.0000"), dec("25.0001")));
+        assertThat(rows(year.where("subject_code in ('S2', 'S4')").orderBy("subject_code"), "avg_pct"))
+                .containsExactly(row(dec("25.0000")), row(dec("25.0001")));
+    }
+
+    @Test
     void yearRankingsFromAnnualMarks() {
         // Year MATH: A 5 (92 %), B and C 4 (80 %) tie, D 4 (60 %).
         assertThat(ranked("S1", "10А", 0, "MATH")).containsExactly(
