@@ -94,7 +94,18 @@ public final class EventSources {
     static Dataset<Row> readParquet(SparkSession spark, String folder, List<org.apache.hadoop.fs.Path> files,
                                     SourceSpec spec) {
         String[] paths = files.stream().map(org.apache.hadoop.fs.Path::toString).toArray(String[]::new);
-        Dataset<Row> rows = spark.read().parquet(paths);
+        Dataset<Row> rows;
+        try {
+            rows = spark.read().parquet(paths);
+        } catch (Exception e) { // AnalysisException, which Scala throws undeclared
+            // Columns are found by name without regard to case, so "score" and "Score" cannot both be read.
+            if (e instanceof org.apache.spark.sql.AnalysisException a && "COLUMN_ALREADY_EXISTS".equals(a.getCondition())) {
+                throw new InputException(folder + ": a Parquet file has two columns of the same name (" + e.getMessage()
+                        .lines().findFirst().orElse("") + "); names are read without regard to case, so rename one;"
+                        + " the files are not read");
+            }
+            throw e;
+        }
         Map<String, Column> asText = textColumns(rows, spec, folder + "/" + files.get(0).getName());
         // No text per row: validation writes a rejected row's fields as JSON, and only for rejected rows.
         return rows.select(withProvenance(asText, concat(lit(folder + "/"), col("_metadata.file_name")),

@@ -155,6 +155,24 @@ class ParquetSourceTest extends SparkTestBase {
     }
 
     @Test
+    void aFileWithTwoColumnsOfTheSameNameIsRefused() throws Exception {
+        Path input = inputWithSampleReferenceFiles(tmp.resolve("input-dup"));
+        Files.createDirectories(input.resolve("events"));
+        spark.conf().set("spark.sql.caseSensitive", "true");
+        try {
+            writeOneFile(spark.createDataFrame(List.of(event("d1", "1", "ALM-0001", "FO", "9", "10",
+                    "2026-02-10 10:00:00")), EVENT).withColumn("Score", org.apache.spark.sql.functions.lit(1)),
+                    input.resolve("events/dup.parquet"));
+        } finally {
+            spark.conf().unset("spark.sql.caseSensitive");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runPipeline(input, tmp.resolve("warehouse-dup")))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("events: a Parquet file has two columns of the same name")
+                .hasMessageContaining("score");
+    }
+
+    @Test
     void marksAreComputedFromTheTypedColumns() {
         List<Row> terms = table(warehouse, result.snapshotId(), Table.TERM_GRADES)
                 .select("subject_code", "term", "total_pct", "mark").distinct().collectAsList();
