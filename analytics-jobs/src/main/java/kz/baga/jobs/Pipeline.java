@@ -13,6 +13,9 @@ import java.util.function.Consumer;
 import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.SnapshotManifest.Counts;
 import kz.baga.contract.SnapshotManifest.InputFile;
+import kz.baga.jobs.incremental.ChangePlan;
+import kz.baga.jobs.incremental.IncrementalRun;
+import kz.baga.jobs.ingest.Duplicates;
 import kz.baga.jobs.ingest.IngestStage;
 import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.ingest.StudentIds;
@@ -21,6 +24,7 @@ import kz.baga.jobs.metrics.MetricsStage;
 import kz.baga.jobs.rules.Rules;
 import kz.baga.jobs.snapshot.SnapshotStore;
 import kz.baga.jobs.snapshot.SnapshotWriter;
+import kz.baga.jobs.snapshot.ValidatedFiles;
 import kz.baga.jobs.snapshot.WarehouseLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -39,12 +43,20 @@ public final class Pipeline {
      */
     public record Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
                           Map<String, String> env, int keepSnapshots, Consumer<String> progress,
-                          Runnable beforeCommit, boolean waitForWarehouse) {
+                          Runnable beforeCommit, boolean waitForWarehouse, boolean full) {
+
+        public Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
+                       Map<String, String> env, int keepSnapshots, Consumer<String> progress, Runnable beforeCommit,
+                       boolean waitForWarehouse) {
+            this(input, warehouse, rules, rulesLocation, ids, env, keepSnapshots, progress, beforeCommit,
+                    waitForWarehouse, false);
+        }
 
         /** A run that is refused at once when another run holds the warehouse. */
         public Options(String input, String warehouse, Rules rules, String rulesLocation, StudentIds ids,
                        Map<String, String> env, int keepSnapshots, Consumer<String> progress, Runnable beforeCommit) {
-            this(input, warehouse, rules, rulesLocation, ids, env, keepSnapshots, progress, beforeCommit, false);
+            this(input, warehouse, rules, rulesLocation, ids, env, keepSnapshots, progress, beforeCommit, false,
+                    false);
         }
     }
 
@@ -54,7 +66,8 @@ public final class Pipeline {
 
     public record Result(String snapshotId, Map<String, SourceCounts> sources, long referenceRejected,
                          Map<String, Long> rejectedByReason, Map<String, Long> tableRows,
-                         Map<String, Long> stageMillis, long totalMillis, List<String> pruned) {
+                         Map<String, Long> stageMillis, long totalMillis, List<String> pruned,
+                         SnapshotManifest.Run run) {
 
         public SourceCounts total() {
             long r = 0, a = 0, j = 0, m = 0;
@@ -106,48 +119,65 @@ public final class Pipeline {
         String jobGroup = "baga-" + id;
         // No description: Spark then names each job by its call site, which the event log summaries rely on.
         spark.sparkContext().setJobGroup(jobGroup, null, true);
-        // Checksums of the inputs are read on a side thread while Spark parses them.
         ExecutorService background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "baga-checksums");
             t.setDaemon(true);
             return t;
         });
-        Future<Map<String, InputFile>> checksums = background.submit(input::checksums);
+        ValidatedFiles validatedFiles = new ValidatedFiles(store);
+        ChangePlan plan;
+        Future<Map<String, InputFile>> checksums;
+        if (options.full() || store.current().isEmpty()) {
+            // Nothing to compare with: the checksums are read on a side thread while Spark parses the input.
+            checksums = background.submit(input::checksums);
+            plan = ChangePlan.full(options.full() ? "--full was given" : "the warehouse has no snapshot yet");
+        } else {
+            long t = System.nanoTime();
+            Map<String, InputFile> sums = input.checksums();
+            checksums = java.util.concurrent.CompletableFuture.completedFuture(sums);
+            plan = ChangePlan.of(store, validatedFiles, input, sums, options.rules(), options.ids().keyFingerprint(),
+                    context(input, sums));
+            stage("compare", t);
+        }
+        progress(plan.describe());
         SnapshotWriter tables = new SnapshotWriter(spark, store, id, jobGroup, this::progress);
         Rules rules = options.rules();
         boolean done = false;
         try {
-            long t = System.nanoTime();
-            IngestStage.Ingested ingested = IngestStage.run(spark, input, options.ids(), options.env(), rules, tables,
-                    this::progress);
-            stage("ingest", t);
-
-            t = System.nanoTime();
-            MetricsStage metrics = new MetricsStage(tables, rules, ingested.reference().schools(), this::progress);
-            MarksStage.Marks marks = MarksStage.run(tables, rules, ingested.reference().subjects(),
-                    ingested.duplicateFindings(), metrics, this::progress);
-            stage("marks", t);
-
-            t = System.nanoTime();
-            metrics.run(marks, ingested.reference().subjects());
-            stage("metrics", t);
+            IngestStage.Ingested ingested;
+            SnapshotManifest.Run run;
+            if (plan.incremental()) {
+                IncrementalRun.Outcome out = new IncrementalRun(spark, tables, store, rules, options.ids(),
+                        options.env(), stageMillis, this::progress).run(input, plan);
+                ingested = out.ingested();
+                run = plan.run(out);
+            } else {
+                ingested = full(input, tables, rules);
+                run = plan.run(null);
+            }
             spark.catalog().clearCache();
 
-            t = System.nanoTime();
+            long t = System.nanoTime();
             if (options.beforeCommit() != null) {
                 options.beforeCommit().run();
             }
-            store.commit(id, manifest(id, input, checksums, ingested.counts(), tables.tableRows(), start));
-            List<String> pruned = store.prune(options.keepSnapshots());
-            stage("commit", t);
-            progress("committed snapshot " + id);
+            Map<String, InputFile> files = checksums(checksums);
+            String context = context(input, files);
+            Map<String, String> validated = ChangePlan.eventFiles(input, files);
+            run = run.withValidated(validated == null ? null : context, validated);
+            store.commit(id, manifest(id, input, files, ingested.counts(), tables.tableRows(), start, run));
+            progress("committed snapshot " + id + " (" + run.summary() + ")");
             done = true;
+            keepValidatedRows(store, validatedFiles, tables, context, validated);
+            List<String> pruned = store.prune(options.keepSnapshots());
+            retainValidatedRows(store, validatedFiles);
+            stage("commit", t);
             Map<String, SourceCounts> sources = new TreeMap<>();
             ingested.counts().bySource().forEach((source, c) ->
                     sources.put(source, new SourceCounts(c.read(), c.accepted(), c.rejected(), c.merged())));
             return new Result(id, sources, ingested.counts().referenceRowsRejected(),
                     ingested.counts().rejectedByReason(), tables.tableRows(), stageMillis,
-                    (System.nanoTime() - start) / 1_000_000, pruned);
+                    (System.nanoTime() - start) / 1_000_000, pruned, run);
         } finally {
             background.shutdownNow();
             if (!done) {
@@ -160,16 +190,77 @@ public final class Pipeline {
         }
     }
 
-    /** What the snapshot was made from and what came of it; {@code timings_ms} are the stages so far. */
-    private SnapshotManifest manifest(String id, InputFolder input, Future<Map<String, InputFile>> checksums,
-                                      Counts counts, Map<String, Long> tableRows, long start) throws IOException {
-        String createdAt = Instant.now().toString();
-        Map<String, InputFile> files;
+    /** ingest → marks → metrics over the whole input. */
+    private IngestStage.Ingested full(InputFolder input, SnapshotWriter tables, Rules rules) throws IOException {
+        long t = System.nanoTime();
+        IngestStage.Ingested ingested = IngestStage.run(spark, input, options.ids(), options.env(), rules, tables,
+                this::progress);
+        stage("ingest", t);
+
+        t = System.nanoTime();
+        MetricsStage metrics = new MetricsStage(tables, rules, ingested.reference().schools(), this::progress);
+        MarksStage.Marks marks = MarksStage.run(tables, rules, ingested.reference().subjects(),
+                Duplicates.findings(ingested.repeated()), metrics, this::progress);
+        stage("marks", t);
+
+        t = System.nanoTime();
+        metrics.run(marks, ingested.reference().subjects());
+        stage("metrics", t);
+        return ingested;
+    }
+
+    /**
+     * What besides a file's bytes decided its validated rows ({@link ValidatedFiles#context}): rules, reference
+     * files, the student-id key and the sources' specs.
+     */
+    private String context(InputFolder input, Map<String, InputFile> files) {
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(options.rules().sha256());
+        for (String ref : InputFolder.REFERENCE_FILES) {
+            InputFile f = files.get(ref);
+            parts.add(f == null ? null : f.sha256());
+        }
+        parts.add(options.ids().keyFingerprint());
+        input.sources().forEach(s -> parts.add(s.folder() + " " + s.spec()));
+        return ValidatedFiles.context(parts);
+    }
+
+    /** Moves the run's staged rows into the warehouse's validated files; a failure only costs the next run time. */
+    private void keepValidatedRows(SnapshotStore store, ValidatedFiles validatedFiles, SnapshotWriter tables,
+                                   String context, Map<String, String> files) {
+        if (files == null) {
+            return;
+        }
         try {
-            files = checksums.get();
+            validatedFiles.adopt(new org.apache.hadoop.fs.Path(tables.workPath(IngestStage.STAGED)), context, files);
+        } catch (IOException e) {
+            progress("warning: the validated rows were not kept (the next run will be full): " + e.getMessage());
+        }
+    }
+
+    /** Validated files no kept snapshot names are removed with the snapshots (--keep). */
+    private void retainValidatedRows(SnapshotStore store, ValidatedFiles validatedFiles) throws IOException {
+        java.util.Set<org.apache.hadoop.fs.Path> kept = new java.util.HashSet<>();
+        for (String id : store.committed()) {
+            store.manifest(id).map(SnapshotManifest::run).filter(r -> r.validatedFiles() != null)
+                    .ifPresent(r -> r.validatedFiles().forEach((file, sha) ->
+                            kept.add(validatedFiles.entry(r.validatedContext(), file, sha))));
+        }
+        validatedFiles.retain(kept);
+    }
+
+    private static Map<String, InputFile> checksums(Future<Map<String, InputFile>> checksums) throws IOException {
+        try {
+            return checksums.get();
         } catch (Exception e) {
             throw new IOException("could not checksum the input: " + e.getMessage(), e);
         }
+    }
+
+    /** What the snapshot was made from and what came of it; {@code timings_ms} are the stages so far. */
+    private SnapshotManifest manifest(String id, InputFolder input, Map<String, InputFile> files, Counts counts,
+                                      Map<String, Long> tableRows, long start, SnapshotManifest.Run run) {
+        String createdAt = Instant.now().toString();
         Rules rules = options.rules();
         Map<String, Long> timings = new LinkedHashMap<>(stageMillis);
         timings.put("total", (System.nanoTime() - start) / 1_000_000);
@@ -180,7 +271,7 @@ public final class Pipeline {
                 new SnapshotManifest.StudentIdKey(options.ids().keyFingerprint(), options.ids().usesDemoKey()),
                 new SnapshotManifest.Spark(spark.version(), spark.sparkContext().master(),
                         spark.conf().get("spark.sql.shuffle.partitions")),
-                counts, tableRows, SnapshotManifest.tableLayout(), timings);
+                counts, tableRows, SnapshotManifest.tableLayout(), timings, run);
     }
 
     private void stage(String name, long startNanos) {

@@ -27,7 +27,49 @@ public record SnapshotManifest(
         Counts counts,
         Map<String, Long> tables,
         Map<String, String> layout,
-        @JsonProperty("timings_ms") Map<String, Long> timingsMs) {
+        @JsonProperty("timings_ms") Map<String, Long> timingsMs,
+        Run run) {
+
+    /**
+     * What kind of run made the snapshot and why: {@code full} (everything computed from the input) or
+     * {@code incremental} (only what changed event files can change; the rest carried over from
+     * {@code based_on}). {@code validated_context} and {@code validated_files} (file → SHA-256) name the validated
+     * rows the run kept in the warehouse's {@code _validated/} folder for the next run.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Run(String kind, String reason, @JsonProperty("based_on") String basedOn,
+                      @JsonProperty("event_files") Integer eventFiles, Integer added, Integer changed, Integer removed,
+                      @JsonProperty("recomputed_schools") Long recomputedSchools,
+                      @JsonProperty("recomputed_pupils") Long recomputedPupils,
+                      @JsonProperty("recomputed_classes") Long recomputedClasses,
+                      @JsonProperty("reused_schools") Long reusedSchools,
+                      @JsonProperty("validated_context") String validatedContext,
+                      @JsonProperty("validated_files") Map<String, String> validatedFiles) {
+
+        public boolean incremental() {
+            return "incremental".equals(kind);
+        }
+
+        /** This run with the validated rows it kept. */
+        public Run withValidated(String context, Map<String, String> files) {
+            return new Run(kind, reason, basedOn, eventFiles, added, changed, removed, recomputedSchools,
+                    recomputedPupils, recomputedClasses, reusedSchools, context, files);
+        }
+
+        /** One line for people: the kind, what changed and what was recomputed, or why the run was full. */
+        public String summary() {
+            if (!incremental()) {
+                return "full: " + reason;
+            }
+            return "incremental: " + (added + changed + removed) + " of " + eventFiles + " event files changed ("
+                    + added + " new, " + changed + " changed, " + removed + " removed); recomputed "
+                    + recomputedSchools + (recomputedSchools == 1 ? " school, " : " schools, ") + recomputedPupils
+                    + (recomputedPupils == 1 ? " pupil, " : " pupils, ") + recomputedClasses
+                    + (recomputedClasses == 1 ? " class; " : " classes; ") + "reused " + reusedSchools
+                    + (reusedSchools == 1 ? " school" : " schools");
+        }
+    }
 
     /** The input folder and every file read from it, by path relative to the folder. */
     @JsonIgnoreProperties(ignoreUnknown = true)

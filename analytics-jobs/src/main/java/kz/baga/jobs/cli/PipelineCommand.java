@@ -22,12 +22,14 @@ public final class PipelineCommand {
 
     static final String USAGE = """
             usage: ./baga pipeline --input DIR --warehouse DIR [--master URL] [--rules FILE]
-                                   [--keep N] [--shuffle-partitions N] [--wait] [--quiet]
+                                   [--full] [--keep N] [--shuffle-partitions N] [--wait] [--quiet]
 
               --input DIR             input folder (schools.csv, students.csv, subjects.csv, events/, sources/)
               --warehouse DIR         warehouse folder, local path, hdfs:// or s3a:// (created if missing)
               --master URL            Spark master (default local[*]; e.g. spark://127.0.0.1:7077)
               --rules FILE            rules file (default: the built-in %s)
+              --full                  recompute everything (default: incremental when only event files changed
+                                      since the current snapshot: only what they can change is recomputed)
               --keep N                committed snapshots to keep (default 5; the current one is never removed)
               --shuffle-partitions N  Spark shuffle partitions (default locally: 1 per core and 128 MB of event
                                       files, 1 to 4 per core; 64 on a cluster)
@@ -75,6 +77,7 @@ public final class PipelineCommand {
         Integer shuffle = null;
         boolean quiet = false;
         boolean wait = false;
+        boolean full = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -91,6 +94,7 @@ public final class PipelineCommand {
                     case "--shuffle-partitions" -> shuffle = positive(value(args, ++i, a), a);
                     case "--quiet" -> quiet = true;
                     case "--wait" -> wait = true;
+                    case "--full" -> full = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
                 }
             }
@@ -144,7 +148,7 @@ public final class PipelineCommand {
             long t0 = System.nanoTime();
             Pipeline.Result result = new Pipeline(spark, new Pipeline.Options(input, warehouse, rules,
                     rulesFile == null ? "builtin:" + Rules.DEFAULT_RESOURCE : rulesFile, ids, env, keep,
-                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null, wait))
+                    showProgress ? m -> progressOut.println("[" + seconds(t0) + "] " + m) : null, null, wait, full))
                     .run(folder);
             printSummary(result, warehouse, rules, out);
             if (debug) {
@@ -209,6 +213,9 @@ public final class PipelineCommand {
     static void printSummary(Pipeline.Result r, String warehouse, Rules rules, PrintStream out) {
         Pipeline.SourceCounts t = r.total();
         out.printf(Locale.ROOT, "snapshot %s committed to %s (rules %s)%n", r.snapshotId(), warehouse, rules.version());
+        if (r.run() != null) {
+            out.println(r.run().summary());
+        }
         out.printf(Locale.ROOT, "rows read %d = accepted %d + rejected %d + merged %d%n", t.read(), t.accepted(),
                 t.rejected(), t.merged());
         for (Map.Entry<String, Pipeline.SourceCounts> e : r.sources().entrySet()) {

@@ -21,10 +21,15 @@ import org.apache.spark.storage.StorageLevel;
  * each repeated event becomes a {@code DUPLICATE} finding that names the copy kept.
  *
  * @param kept     the accepted rows without the copies that lost
- * @param findings reconciliation rows, one per repeated event; null when no event repeats
- * @param keys     {@code source, event_id, copies} of every repeated event
+ * @param repeated one row per repeated event: its key, {@code copies} and its reconciliation finding (see
+ *                 {@link #FINDING_COLUMNS}); kept with the snapshot, so that an incremental run can replace the
+ *                 repeated events its new files touch and keep the others
  */
-public record Duplicates(Dataset<Row> kept, Dataset<Row> findings, Dataset<Row> keys) {
+public record Duplicates(Dataset<Row> kept, Dataset<Row> repeated) {
+
+    /** The columns of a {@code DUPLICATE} finding, as {@code reconciliation} has them. */
+    public static final String[] FINDING_COLUMNS = {"student_id", "subject_code", "academic_year", "term", "issue",
+            "detail", "school_id", "class_label"};
 
     /**
      * Duplicates are rare: they are found by the 64-bit hash of {@code (source, event_id)} that validation stored
@@ -49,26 +54,27 @@ public record Duplicates(Dataset<Row> kept, Dataset<Row> findings, Dataset<Row> 
         Dataset<Row> winners = candidates.where(col("rn").equalTo(1));
         Dataset<Row> keys = candidates.groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
                 .where(col("copies").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
-        long repeated = keys.count();
         Dataset<Row> kept = accepted.join(broadcast(losers), new String[] {"key_hash", "file", "line"}, "left_anti");
-        Dataset<Row> findings = null;
-        if (repeated > 0) {
-            findings = winners.join(broadcast(keys), new String[] {"source", "event_id"})
-                    .select(col("student_id"), col("subject_code"), col("academic_year"), col("term"),
-                            lit("DUPLICATE").as("issue"),
-                            concat(col("source"), lit(" event "), col("event_id"), lit(" delivered "),
-                                    col("copies").cast("string"), lit(" times; kept the version recorded at "),
-                                    col("recorded_at").cast("string"), lit(" (score "), col("score").cast("string"),
-                                    lit(")")).as("detail"),
-                            col("school_id"), col("class_label"));
-        }
-        return new Duplicates(kept, findings, keys);
+        Dataset<Row> repeated = winners.join(broadcast(keys), new String[] {"source", "event_id"})
+                .select(col("source"), col("event_id"), col("copies"), col("student_id"), col("subject_code"),
+                        col("academic_year"), col("term"), lit("DUPLICATE").as("issue"),
+                        concat(col("source"), lit(" event "), col("event_id"), lit(" delivered "),
+                                col("copies").cast("string"), lit(" times; kept the version recorded at "),
+                                col("recorded_at").cast("string"), lit(" (score "), col("score").cast("string"),
+                                lit(")")).as("detail"),
+                        col("school_id"), col("class_label"));
+        return new Duplicates(kept, repeated);
+    }
+
+    /** The reconciliation rows of {@code repeated} events ({@link #repeated} or a kept copy of it). */
+    public static Dataset<Row> findings(Dataset<Row> repeated) {
+        return repeated.selectExpr(FINDING_COLUMNS);
     }
 
     /** Copies merged away per source: each repeated event's copies but the one kept. */
-    public Map<String, Long> mergedBySource() {
+    public static Map<String, Long> mergedBySource(Dataset<Row> repeated) {
         Map<String, Long> merged = new TreeMap<>();
-        for (Row r : keys.groupBy("source").agg(sum(col("copies").minus(1))).collectAsList()) {
+        for (Row r : repeated.groupBy("source").agg(sum(col("copies").minus(1))).collectAsList()) {
             merged.put(r.getString(0), r.getLong(1));
         }
         return merged;

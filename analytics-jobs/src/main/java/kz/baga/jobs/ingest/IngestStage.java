@@ -28,9 +28,9 @@ public final class IngestStage {
     /**
      * What the later stages and the manifest need from ingest.
      *
-     * @param duplicateFindings reconciliation rows for events delivered more than once; null when there were none
+     * @param repeated the events delivered more than once ({@link Duplicates#repeated}), as kept with the snapshot
      */
-    public record Ingested(ReferenceData reference, Counts counts, Dataset<Row> duplicateFindings) {
+    public record Ingested(ReferenceData reference, Counts counts, Dataset<Row> repeated) {
     }
 
     private IngestStage() {
@@ -47,30 +47,110 @@ public final class IngestStage {
             progress.accept("  empty files (0 rows; listed in the manifest): " + input.emptyFiles().stream()
                     .map(p -> input.root().toUri().relativize(p.toUri()).toString()).toList());
         }
-        String staged = tables.workPath("validated");
-        ReferenceData ref;
-        EventValidator.Validated validated;
-        // Line numbers need each input file in one partition, but only while the input is parsed.
+        String staged = tables.workPath(STAGED);
+        ReferenceData ref = loadReference(spark, input, ids);
+        progress.accept("  reference files loaded");
+        EventValidator.Validated validated = stage(spark, input, env, ref, rules, staged);
+        progress.accept("  events parsed and validated");
+        // The reference tables and the rejected rows are small: written beside the duplicate search.
+        tables.writeAsync(Table.STUDENT_DIRECTORY, ref.directory());
+        tables.writeAsync(Table.SCHOOLS, ref.schools().coalesce(1));
+        tables.writeAsync(Table.SUBJECTS, ref.subjects().coalesce(1));
+        Dataset<Row> stagedRows = readStaged(spark, validated, staged);
+        tables.writeAsync(Table.REJECTED_EVENTS, rejectedTable(rejectedColumns(stagedRows.where(col("reason").isNotNull()))
+                .unionByName(ref.rejected())));
+
+        Duplicates duplicates = Duplicates.resolve(stagedRows.where(col("reason").isNull()));
+        tables.write(Table.GRADE_EVENTS, duplicates.kept());
+        Dataset<Row> repeated = tables.writeState(DUPLICATES_STATE, duplicates.repeated());
+
+        // One pass over the staged rows for both the per-source counts and the per-reason counts.
+        List<Row> bySourceAndReason = stagedRows.groupBy("source", "reason").count().collectAsList();
+        checkStaged(validated, bySourceAndReason);
+        tables.awaitWrites();
+        Counts counts = counts(bySourceAndReason, Duplicates.mergedBySource(repeated), ref.rejected().count());
+        checkAccepted(tables, counts);
+        return new Ingested(ref, counts, repeated);
+    }
+
+    /** The run's staged rows, one {@code file=FILE} folder per input file (kept after the run: ValidatedFiles). */
+    public static final String STAGED = "validated";
+    /** The events delivered more than once, kept with the snapshot for the next incremental run. */
+    public static final String DUPLICATES_STATE = "duplicates";
+
+    /** The reference files; read with each file in one partition, which their line numbers need. */
+    public static ReferenceData loadReference(SparkSession spark, InputFolder input, StudentIds ids) {
+        return oneFilePerPartition(spark, () -> {
+            ReferenceData ref = ReferenceData.load(spark, input, ids);
+            ref.schools().persist(StorageLevel.MEMORY_AND_DISK()).count();
+            ref.subjects().persist(StorageLevel.MEMORY_AND_DISK()).count();
+            ref.directory().count();
+            return ref;
+        });
+    }
+
+    /**
+     * Parses and validates every event of {@code input}'s sources into {@code staged}, partitioned by {@code file}:
+     * each input file's rows in a folder of their own, which the warehouse keeps afterwards (ValidatedFiles).
+     */
+    public static EventValidator.Validated stage(SparkSession spark, InputFolder input, Map<String, String> env,
+                                                 ReferenceData ref, Rules rules, String staged) {
+        return oneFilePerPartition(spark, () -> {
+            Dataset<Row> events = EventSources.read(spark, input, env);
+            EventValidator.Validated validated = EventValidator.validate(events, ref, rules);
+            // Staged rows are read back once or twice: plain encoding writes faster than trying dictionaries on
+            // mostly unique columns (event ids, raw lines), and every read is a full scan, so min/max statistics
+            // would go unused.
+            validated.rows().write().option("parquet.enable.dictionary", "false")
+                    .option("parquet.column.statistics.enabled", "false")
+                    .mode("overwrite").partitionBy("file").parquet(staged);
+            return validated;
+        });
+    }
+
+    /** The staged rows with their {@code file} (a folder name on disk) back as a column of validation's type. */
+    public static Dataset<Row> readStaged(SparkSession spark, EventValidator.Validated validated, String staged) {
+        return spark.read().schema(validated.rows().schema()).parquet(staged);
+    }
+
+    /** The columns of {@code rejected_events} from validated rows. */
+    public static Dataset<Row> rejectedColumns(Dataset<Row> rows) {
+        return rows.selectExpr(Table.REJECTED_EVENTS.columnNames().toArray(String[]::new));
+    }
+
+    /** Rejected rows as the table has them: one file, in the order of the input. */
+    public static Dataset<Row> rejectedTable(Dataset<Row> rejected) {
+        return rejected.repartition(1).sortWithinPartitions("source", "file", "line");
+    }
+
+    /** The run's counts from the validated rows' (source, reason, count) and the copies merged per source. */
+    public static Counts counts(List<Row> bySourceAndReason, Map<String, Long> merged, long referenceRejected) {
+        Map<String, Long> byReason = new TreeMap<>();
+        for (Row r : bySourceAndReason) {
+            if (!r.isNullAt(1)) {
+                byReason.merge(r.getString(1), r.getLong(2), Long::sum);
+            }
+        }
+        return Counts.of(countSources(bySourceAndReason, merged), byReason, referenceRejected);
+    }
+
+    /** grade_events must hold exactly the accepted rows; anything else stops the run before it commits. */
+    public static void checkAccepted(SnapshotWriter tables, Counts counts) {
+        if (tables.rows(Table.GRADE_EVENTS) != counts.accepted()) {
+            throw new IllegalStateException("grade_events has " + tables.rows(Table.GRADE_EVENTS) + " rows but "
+                    + counts.accepted() + " were accepted; refusing to commit");
+        }
+    }
+
+    /** Runs {@code body} with each input file read as one partition (line numbers need it), then restores. */
+    private static <T> T oneFilePerPartition(SparkSession spark, java.util.function.Supplier<T> body) {
         Map<String, String> saved = new LinkedHashMap<>();
         NumberedCsv.ONE_FILE_PER_PARTITION.forEach((k, v) -> {
             saved.put(k, spark.conf().get(k, null));
             spark.conf().set(k, v);
         });
         try {
-            ref = ReferenceData.load(spark, input, ids);
-            ref.schools().persist(StorageLevel.MEMORY_AND_DISK()).count();
-            ref.subjects().persist(StorageLevel.MEMORY_AND_DISK()).count();
-            ref.directory().count();
-            progress.accept("  reference files loaded");
-            Dataset<Row> events = EventSources.read(spark, input, env);
-            validated = EventValidator.validate(events, ref, rules);
-            // Staged rows are read back once or twice, then deleted: plain encoding writes faster than trying
-            // dictionaries on mostly unique columns (event ids, raw lines), and every read is a full scan, so
-            // min/max statistics would go unused.
-            validated.rows().write().option("parquet.enable.dictionary", "false")
-                    .option("parquet.column.statistics.enabled", "false")
-                    .mode("overwrite").parquet(staged);
-            progress.accept("  events parsed and validated");
+            return body.get();
         } finally {
             saved.forEach((k, v) -> {
                 if (v == null) {
@@ -80,39 +160,6 @@ public final class IngestStage {
                 }
             });
         }
-        // The reference tables and the rejected rows are small: written beside the duplicate search.
-        tables.writeAsync(Table.STUDENT_DIRECTORY, ref.directory());
-        tables.writeAsync(Table.SCHOOLS, ref.schools().coalesce(1));
-        tables.writeAsync(Table.SUBJECTS, ref.subjects().coalesce(1));
-        Dataset<Row> stagedRows = spark.read().parquet(staged);
-        Dataset<Row> rejected = stagedRows.where(col("reason").isNotNull())
-                .select(col("source"), col("file"), col("line"), col("reason"), col("raw"), col("school_id"),
-                        col("detail"))
-                .unionByName(ref.rejected());
-        tables.writeAsync(Table.REJECTED_EVENTS,
-                rejected.repartition(1).sortWithinPartitions("source", "file", "line"));
-
-        Duplicates duplicates = Duplicates.resolve(stagedRows.where(col("reason").isNull()));
-        tables.write(Table.GRADE_EVENTS, duplicates.kept());
-
-        // One pass over the staged rows for both the per-source counts and the per-reason counts.
-        List<Row> bySourceAndReason = stagedRows.groupBy("source", "reason").count().collectAsList();
-        Map<String, SourceCounts> bySource = countSources(bySourceAndReason, duplicates.mergedBySource());
-        checkStaged(validated, bySourceAndReason);
-        long referenceRejected = ref.rejected().count();
-        Map<String, Long> byReason = new TreeMap<>();
-        for (Row r : bySourceAndReason) {
-            if (!r.isNullAt(1)) {
-                byReason.merge(r.getString(1), r.getLong(2), Long::sum);
-            }
-        }
-        tables.awaitWrites();
-        Counts counts = Counts.of(bySource, byReason, referenceRejected);
-        if (tables.rows(Table.GRADE_EVENTS) != counts.accepted()) {
-            throw new IllegalStateException("grade_events has " + tables.rows(Table.GRADE_EVENTS) + " rows but "
-                    + counts.accepted() + " were accepted; refusing to commit");
-        }
-        return new Ingested(ref, counts, duplicates.findings());
     }
 
     /**
@@ -142,7 +189,7 @@ public final class IngestStage {
      * both while it validated (EventValidator.Validated); a difference means rows were lost on the way to the
      * staged files, and the run stops before anything is committed.
      */
-    private static void checkStaged(EventValidator.Validated validated, List<Row> bySourceAndReason) {
+    public static void checkStaged(EventValidator.Validated validated, List<Row> bySourceAndReason) {
         long staged = 0;
         long stagedRejected = 0;
         for (Row r : bySourceAndReason) {

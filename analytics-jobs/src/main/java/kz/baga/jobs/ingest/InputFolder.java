@@ -176,6 +176,21 @@ public final class InputFolder {
         return total;
     }
 
+    /**
+     * The same folder with only the named event files (named as their rows name them: the source's folder and the
+     * file's name); sources left without files are dropped. What an incremental run parses.
+     */
+    public InputFolder only(java.util.Collection<String> files) {
+        List<Source> kept = new ArrayList<>();
+        for (Source s : sources) {
+            List<Path> some = s.files().stream().filter(p -> files.contains(s.folder() + "/" + p.getName())).toList();
+            if (!some.isEmpty()) {
+                kept.add(new Source(s.spec(), s.folder(), some));
+            }
+        }
+        return new InputFolder(fs, root, kept, List.of());
+    }
+
     /** Input files of 0 bytes: not read (no header, no rows), but listed in the manifest with the run's inputs. */
     public List<Path> emptyFiles() {
         return emptyFiles;

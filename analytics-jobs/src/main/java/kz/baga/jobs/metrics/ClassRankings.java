@@ -34,6 +34,19 @@ public final class ClassRankings {
     }
 
     public static Dataset<Row> build(Dataset<Row> termGrades, Dataset<Row> annualGrades) {
+        return ranked(perPupil(termGrades, annualGrades));
+    }
+
+    /** The columns of a pupil's own averages, before they are ranked within the class. */
+    public static final String[] PER_PUPIL = {"student_id", "academic_year", "term", "subject_code", "school_id",
+            "class_label", "grade_level", "avg_mark", "avg_pct"};
+
+    /**
+     * Each pupil's averages per term (0 = year) and subject ({@code ALL} too), with the class they count in: what
+     * {@link #ranked} orders. An incremental run computes these for the pupils whose marks changed and takes the
+     * others' from the previous snapshot's rows ({@link #PER_PUPIL} columns), then ranks whole classes again.
+     */
+    public static Dataset<Row> perPupil(Dataset<Row> termGrades, Dataset<Row> annualGrades) {
         Dataset<Row> termSubject = termGrades.where(col("class_label").isNotNull())
                 .select(col("student_id"), col("academic_year"), col("term"), col("subject_code"), col("school_id"),
                         col("class_label"), col("grade_level"), col("mark").cast("decimal(9,4)").as("avg_mark"),
@@ -68,15 +81,17 @@ public final class ClassRankings {
                 .drop("pct12", "pct_n")
                 .withColumn("subject_code", lit(ALL));
 
-        String[] cols = {"student_id", "academic_year", "term", "subject_code", "school_id", "class_label",
-                "grade_level", "avg_mark", "avg_pct"};
-        Dataset<Row> all = termSubject.selectExpr(cols)
+        String[] cols = PER_PUPIL;
+        return termSubject.selectExpr(cols)
                 .unionByName(termAll.selectExpr(cols))
                 .unionByName(yearSubject.selectExpr(cols))
                 .unionByName(yearAll.selectExpr(cols))
                 .withColumn("avg_mark", col("avg_mark").cast("decimal(9,4)"))
                 .withColumn("avg_pct", col("avg_pct").cast("decimal(9,4)"));
+    }
 
+    /** Ranks, class size, percentile and class averages over whole classes of {@link #perPupil} rows. */
+    public static Dataset<Row> ranked(Dataset<Row> all) {
         WindowSpec cls = Window.partitionBy("school_id", "class_label", "academic_year", "term", "subject_code");
         // Rank on the rounded values users see, so two pupils shown with equal averages share a place.
         WindowSpec ordered = cls.orderBy(col("avg_mark").desc(), col("avg_pct").desc_nulls_last());

@@ -37,6 +37,14 @@ public final class GradeDynamics {
 
     /** From {@link EventTotals}' per-period rows (already bucketed by the rules' period). */
     public static Dataset<Row> fromTotals(Dataset<Row> totals, Dataset<Row> placement) {
+        return withClassAverage(perPupil(totals, placement));
+    }
+
+    /**
+     * Each pupil's rows without the class average: an incremental run computes these for the pupils whose events
+     * changed, takes the others' from the previous snapshot, and averages whole classes again.
+     */
+    public static Dataset<Row> perPupil(Dataset<Row> totals, Dataset<Row> placement) {
         long perUnit = EventTotals.PCT_SCALE / 10_000;   // the sum's units per 0.0001 %: 10¹⁰ / 10⁴
         Dataset<Row> pupil = totals.where(col("pct_count").gt(0))
                 .groupBy("student_id", "subject_code", "academic_year", "period_start")
@@ -48,6 +56,12 @@ public final class GradeDynamics {
                         + ") as decimal(18,0)) * 0.0001BD").cast("decimal(9,4)"))
                 .withColumn("events", col("events").cast("int"))
                 .join(placement.drop("grade_level"), new String[] {"student_id", "academic_year"});
+        return pupil.select(Table.GRADE_DYNAMICS.columnNames().stream().filter(c -> !c.equals("class_avg_pct"))
+                .map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /** {@code class_avg_pct}: the mean of the class's pupils' means per subject and period. */
+    public static Dataset<Row> withClassAverage(Dataset<Row> pupil) {
         return pupil.withColumn("class_avg_pct", avg("avg_pct")
                         .over(Window.partitionBy("school_id", "class_label", "subject_code", "academic_year",
                                 "period_start"))

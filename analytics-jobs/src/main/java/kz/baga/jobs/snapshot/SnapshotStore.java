@@ -67,12 +67,72 @@ public final class SnapshotStore {
         return root;
     }
 
+    public Configuration conf() {
+        return conf;
+    }
+
+    /** The manifest of a committed snapshot; empty when the snapshot has none (not committed, or gone). */
+    public Optional<SnapshotManifest> manifest(String id) throws IOException {
+        Path p = new Path(snapshotPath(id), Snapshots.MANIFEST);
+        if (!fs.exists(p)) {
+            return Optional.empty();
+        }
+        try (InputStream in = fs.open(p)) {
+            return Optional.of(JSON.readValue(in, SnapshotManifest.class));
+        }
+    }
+
+    /** Ids of the committed snapshots (those with a manifest), oldest first. */
+    public List<String> committed() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(new Path(root, Snapshots.SNAPSHOTS_DIR))) {
+            if (s.isDirectory() && fs.exists(new Path(s.getPath(), Snapshots.MANIFEST))) {
+                out.add(s.getPath().getName());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Makes {@code to} hold the same files as {@code from} without rewriting them: hard links on a local file
+     * system (no bytes copied, and the two snapshots stay independent: removing one keeps the other's files),
+     * a copy elsewhere.
+     */
+    public void carryOver(Path from, Path to) throws IOException {
+        if ("file".equals(root.toUri().getScheme())) {
+            java.nio.file.Path src = java.nio.file.Path.of(from.toUri());
+            java.nio.file.Path dst = java.nio.file.Path.of(to.toUri());
+            try (java.util.stream.Stream<java.nio.file.Path> walk = Files.walk(src)) {
+                for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) walk::iterator) {
+                    java.nio.file.Path target = dst.resolve(src.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createLink(target, p);
+                    }
+                }
+            }
+        } else {
+            org.apache.hadoop.fs.FileUtil.copy(fs, from, fs, to, false, true, conf);
+        }
+    }
+
     public Path snapshotPath(String id) {
         return new Path(root, Snapshots.snapshotPath(id));
     }
 
     public Path tablePath(String id, Table table) {
         return new Path(root, Snapshots.tablePath(id, table));
+    }
+
+    /**
+     * What an incremental run needs of a snapshot besides its tables (e.g. the events delivered more than once):
+     * {@code snapshots/ID/_incremental/NAME}, committed and removed with the snapshot; readers of the tables never
+     * look there.
+     */
+    public Path statePath(String id, String name) {
+        return new Path(snapshotPath(id), "_incremental/" + name);
     }
 
     /** Scratch space of a run, removed when the run ends. */

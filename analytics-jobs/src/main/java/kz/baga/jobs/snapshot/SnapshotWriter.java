@@ -64,11 +64,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Writes a table of the contract into the snapshot and records its row count (from the Parquet footers). */
     public void write(Table table, Dataset<Row> data) throws IOException {
         long t = System.nanoTime();
-        List<Column> cols = new ArrayList<>();
-        for (kz.baga.contract.Column c : table.columns()) {
-            cols.add(col(c.name()).cast(c.type()).as(c.name()));
-        }
-        Dataset<Row> typed = data.select(cols.toArray(Column[]::new));
+        Dataset<Row> typed = typed(table, data);
         String path = store.tablePath(id, table).toString();
         if (table.partitionColumn().isPresent()) {
             String p = table.partitionColumn().get();
@@ -83,6 +79,20 @@ public final class SnapshotWriter implements AutoCloseable {
                 + " ms)");
     }
 
+    /** The table's columns of {@code data}, in the contract's order and types. */
+    public static Dataset<Row> typed(Table table, Dataset<Row> data) {
+        List<Column> cols = new ArrayList<>();
+        for (kz.baga.contract.Column c : table.columns()) {
+            cols.add(col(c.name()).cast(c.type()).as(c.name()));
+        }
+        return data.select(cols.toArray(Column[]::new));
+    }
+
+    /** A table of another (committed) snapshot, e.g. the one an incremental run builds on. */
+    public Dataset<Row> read(String snapshotId, Table table) {
+        return spark.read().parquet(store.tablePath(snapshotId, table).toString());
+    }
+
     /**
      * The rows in the contract's order within each task; a partitioned table's folder column comes first, which is
      * the order Spark's partitioned writer needs anyway, so it adds no sort of its own.
@@ -95,6 +105,60 @@ public final class SnapshotWriter implements AutoCloseable {
         table.partitionColumn().ifPresent(p -> by.add(col(p)));
         table.sortColumns().forEach(c -> by.add(col(c)));
         return rows.sortWithinPartitions(by.toArray(Column[]::new));
+    }
+
+    /**
+     * Writes the partitions of {@code table} that {@code data} holds (the ones a run recomputed) and carries every
+     * other partition of the {@code previous} snapshot over unchanged ({@link SnapshotStore#carryOver}).
+     *
+     * @param recomputed the partition values whose rows {@code data} replaces entirely; a recomputed partition that
+     *                   {@code data} has no rows for is left out, as a full run would leave it
+     */
+    public void writePartitions(Table table, Dataset<Row> data, java.util.Set<String> recomputed, String previous)
+            throws IOException {
+        String p = table.partitionColumn().orElseThrow();
+        if (recomputed.isEmpty()) {
+            carryOver(table, previous);
+            return;
+        }
+        write(table, data);
+        org.apache.hadoop.fs.Path old = store.tablePath(previous, table);
+        org.apache.hadoop.fs.FileSystem fs = old.getFileSystem(store.conf());
+        if (fs.exists(old)) {
+            for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(old)) {
+                String name = s.getPath().getName();
+                if (s.isDirectory() && name.startsWith(p + "=") && !recomputed.contains(
+                        org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(
+                                name.substring(p.length() + 1)))) {
+                    store.carryOver(s.getPath(), new org.apache.hadoop.fs.Path(store.tablePath(id, table), name));
+                }
+            }
+        }
+        tableRows.put(table.tableName(), store.rowCount(store.tablePath(id, table)));
+    }
+
+    /** The whole table as the {@code previous} snapshot has it, carried over without rewriting. */
+    public void carryOver(Table table, String previous) throws IOException {
+        org.apache.hadoop.fs.Path old = store.tablePath(previous, table);
+        org.apache.hadoop.fs.Path now = store.tablePath(id, table);
+        if (old.getFileSystem(store.conf()).exists(old)) {
+            store.carryOver(old, now);
+            tableRows.put(table.tableName(), store.rowCount(now));
+        } else {
+            tableRows.put(table.tableName(), 0L);
+        }
+    }
+
+    /** Writes state for the next incremental run into the snapshot ({@link SnapshotStore#statePath}); read back. */
+    public Dataset<Row> writeState(String name, Dataset<Row> data) {
+        String path = store.statePath(id, name).toString();
+        data.write().mode("overwrite").parquet(path);
+        return spark.read().parquet(path);
+    }
+
+    /** State an earlier snapshot kept ({@link #writeState}). */
+    public Dataset<Row> readState(String snapshotId, String name) {
+        return spark.read().parquet(store.statePath(snapshotId, name).toString());
     }
 
     /** {@link #write} on a writer thread; {@link #awaitWrites} collects it (and its failure). */

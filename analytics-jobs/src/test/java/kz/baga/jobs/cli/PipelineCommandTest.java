@@ -109,7 +109,7 @@ class PipelineCommandTest {
     void theSummarySuggestsTheManifestsEncodingWhenRowsAreNotUtf8() {
         kz.baga.jobs.Pipeline.Result r = new kz.baga.jobs.Pipeline.Result("S1",
                 java.util.Map.of("events", new kz.baga.jobs.Pipeline.SourceCounts(5, 3, 2, 0)), 0,
-                java.util.Map.of("BAD_ENCODING", 2L), java.util.Map.of(), java.util.Map.of(), 1000, java.util.List.of());
+                java.util.Map.of("BAD_ENCODING", 2L), java.util.Map.of(), java.util.Map.of(), 1000, java.util.List.of(), null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PipelineCommand.printSummary(r, "/wh", kz.baga.jobs.rules.Rules.defaults(),
                 new PrintStream(out, true, StandardCharsets.UTF_8));

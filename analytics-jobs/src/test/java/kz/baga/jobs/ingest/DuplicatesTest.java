@@ -51,12 +51,12 @@ class DuplicatesTest extends SparkTestBase {
 
     @Test
     void theOtherCopiesAreCountedAsMergedPerSource() {
-        assertThat(duplicates.mergedBySource()).isEqualTo(Map.of("kundelik", 3L));
+        assertThat(Duplicates.mergedBySource(duplicates.repeated())).isEqualTo(Map.of("kundelik", 3L));
     }
 
     @Test
     void eachRepeatedEventIsOneFinding() {
-        assertThat(rows(duplicates.findings(), "issue", "detail", "student_id", "school_id"))
+        assertThat(rows(Duplicates.findings(duplicates.repeated()), "issue", "detail", "student_id", "school_id"))
                 .containsExactly(
                         row("DUPLICATE", "kundelik event e1 delivered 3 times; kept the version recorded at"
                                 + " 2025-10-01 12:00:00 (score 9.00)", "p1", "S1"),
@@ -68,8 +68,8 @@ class DuplicatesTest extends SparkTestBase {
     void withoutRepeatsThereAreNoFindings() {
         Duplicates none = Duplicates.resolve(df(ACCEPTED,
                 copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10")));
-        assertThat(none.findings()).isNull();
-        assertThat(none.mergedBySource()).isEmpty();
+        assertThat(none.repeated().count()).isZero();
+        assertThat(Duplicates.mergedBySource(none.repeated())).isEmpty();
         assertThat(none.kept().count()).isEqualTo(1);
     }
 }

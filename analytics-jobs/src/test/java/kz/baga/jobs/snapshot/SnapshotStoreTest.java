@@ -23,7 +23,7 @@ class SnapshotStoreTest {
         Path dir = wh.resolve(Snapshots.snapshotPath(id));
         Files.createDirectories(dir.resolve("term_grades"));
         if (committed) {
-            store.commit(id, new SnapshotManifest(id, null, null, null, null, null, null, null, null, null, null));
+            store.commit(id, new SnapshotManifest(id, null, null, null, null, null, null, null, null, null, null, null));
         }
     }
 
