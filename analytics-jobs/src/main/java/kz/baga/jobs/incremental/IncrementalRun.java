@@ -35,7 +35,6 @@ import kz.baga.contract.SnapshotManifest.Counts;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A run that recomputes only what changed event files can change, on top of the current snapshot
@@ -102,9 +101,9 @@ public final class IncrementalRun {
             parsed = IngestStage.readStaged(spark, validated, staged);
         }
         Dataset<Row> unchanged = readValidated(plan.context(), plan.unchanged(), plan.files());
-        List<String> before = new ArrayList<>(plan.changed());
-        before.addAll(plan.removed());
-        Dataset<Row> previous = readValidated(plan.context(), before,
+        List<String> replaced = new ArrayList<>(plan.changed());
+        replaced.addAll(plan.removed());
+        Dataset<Row> previous = readValidated(plan.context(), replaced,
                 plan.previousManifest().run().validatedFiles());
         Dataset<Row> now = union(unchanged, parsed);
         Dataset<Row> template = now != null ? now : previous;
@@ -115,20 +114,24 @@ public final class IncrementalRun {
         previous = previous != null ? previous : template.limit(0);
         Dataset<Row> newRows = parsed != null ? parsed : template.limit(0);
 
-        // The events the changes touch, every copy of them in the input, and the pupils they belong to.
-        Dataset<Row> touched = accepted(previous).select("key_hash", "source", "event_id", "student_id", "school_id")
-                .unionByName(accepted(newRows).select("key_hash", "source", "event_id", "student_id", "school_id"))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // The events the changes touch: accepted rows that are not in both versions of the input (a changed file's
+        // unchanged rows touch nothing), every copy of them in the input, and the pupils they belong to.
+        String[] compared = rowColumns();
+        Dataset<Row> before = accepted(previous).selectExpr(compared);
+        Dataset<Row> after = accepted(newRows).selectExpr(compared);
+        Dataset<Row> touched = before.exceptAll(after).unionByName(after.exceptAll(before))
+                .select("key_hash", "source", "event_id", "student_id", "school_id")
+                .localCheckpoint();
         Dataset<Row> keys = touched.select("key_hash", "source", "event_id").distinct()
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> copies = accepted(now)
                 .join(broadcast(keys), new String[] {"key_hash", "source", "event_id"}, "left_semi")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Duplicates resolved = Duplicates.resolve(copies);
         Dataset<Row> winners = SnapshotWriter.typed(Table.GRADE_EVENTS, resolved.kept())
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> pupils = touched.select("student_id").union(copies.select("student_id")).distinct()
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         long pupilCount = pupils.count();
         stage("ingest", t);
         progress.accept("  " + keys.count() + " events touched, " + pupilCount + " pupils affected");
@@ -148,7 +151,7 @@ public final class IncrementalRun {
                         .join(broadcast(eventKeys), new String[] {"source", "event_id"}, "left_anti")
                         .unionByName(resolved.repeated()));
         Dataset<Row> rejected = tables.read(prev, Table.REJECTED_EVENTS)
-                .where(not(col("file").isin(before.toArray())))
+                .where(not(col("file").isin(replaced.toArray())))
                 .unionByName(IngestStage.rejectedColumns(newRows.where(col("reason").isNotNull())));
         tables.write(Table.REJECTED_EVENTS, IngestStage.rejectedTable(rejected));
 
@@ -164,27 +167,27 @@ public final class IncrementalRun {
         Dataset<Row> events = SnapshotWriter.typed(Table.GRADE_EVENTS, otherEvents)
                 .join(broadcast(pupils), "student_id", "left_semi")
                 .unionByName(winners.join(broadcast(pupils), "student_id", "left_semi"))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> directory = tables.read(prev, Table.STUDENT_DIRECTORY)
-                .join(broadcast(pupils), "student_id", "left_semi").persist(StorageLevel.MEMORY_AND_DISK());
+                .join(broadcast(pupils), "student_id", "left_semi").localCheckpoint();
         Dataset<Row> subjects = ref.subjects();
-        Dataset<Row> totals = EventTotals.of(events, rules).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> placement = Placement.of(events, directory).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> certified = TermGrades.certifiedAll(events).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> totals = EventTotals.of(events, rules).localCheckpoint();
+        Dataset<Row> placement = Placement.of(events, directory).localCheckpoint();
+        Dataset<Row> certified = TermGrades.certifiedAll(events).localCheckpoint();
         Dataset<Row> termFull = TermGrades.build(TermGrades.fromTotals(totals, subjects, rules),
-                TermGrades.ofKind(certified, "TERM"), placement).persist(StorageLevel.MEMORY_AND_DISK());
+                TermGrades.ofKind(certified, "TERM"), placement).localCheckpoint();
         Dataset<Row> termGrades = SnapshotWriter.typed(Table.TERM_GRADES, TermGrades.table(termFull))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> annualFull = AnnualGrades.fromCertified(termGrades, certified, placement, rules)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> annual = SnapshotWriter.typed(Table.ANNUAL_GRADES, AnnualGrades.table(annualFull))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> reconciliation = SnapshotWriter.typed(Table.RECONCILIATION, TermGrades.conflicts(termFull)
                 .unionByName(AnnualGrades.conflicts(annualFull))
                 .unionByName(Gaps.termGaps(termGrades, subjects))
                 .unionByName(Gaps.yearGaps(directory, placement, rules))
                 .unionByName(Duplicates.findings(repeated).join(broadcast(pupils), "student_id", "left_semi")))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint();
         Dataset<Row> medals = MedalEligibility.build(directory, termGrades, annual,
                 reconciliation.where(col("issue").equalTo("GAP")), subjects, rules);
         stage("marks", t);
@@ -197,7 +200,7 @@ public final class IncrementalRun {
         schools.addAll(replace(Table.MEDAL_ELIGIBILITY, medals, pupils, prev));
         schools.addAll(replaceClasses(Table.GRADE_DYNAMICS, GradeDynamics.perPupil(totals, placement),
                 GradeDynamics::withClassAverage, pupils, prev));
-        Dataset<Row> rankings = ClassRankings.perPupil(termGrades, annualFull).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> rankings = ClassRankings.perPupil(termGrades, annualFull).localCheckpoint();
         Dataset<Row> oldRankings = tables.read(prev, Table.CLASS_RANKINGS);
         long classes = oldRankings.join(broadcast(pupils), "student_id", "left_semi")
                 .select("school_id", "class_label", "academic_year")
@@ -206,7 +209,7 @@ public final class IncrementalRun {
 
         // Indicators from every school's marks: the marks tables are small beside the events.
         Dataset<Row> marks = Indicators.marks(tables.read(Table.TERM_GRADES), tables.read(Table.ANNUAL_GRADES),
-                ref.schools()).persist(StorageLevel.MEMORY_AND_DISK());
+                ref.schools()).localCheckpoint();
         tables.write(Table.SCHOOL_INDICATORS, Indicators.school(marks, rules));
         tables.write(Table.DISTRICT_INDICATORS, Indicators.district(marks, rules).coalesce(1));
         stage("metrics", t);
@@ -268,6 +271,13 @@ public final class IncrementalRun {
         } finally {
             spark.conf().set(key, was);
         }
+    }
+
+    /** What an accepted row carries into grade_events, and its key's hash: two rows equal in these are one row. */
+    private static String[] rowColumns() {
+        List<String> cols = new ArrayList<>(Table.GRADE_EVENTS.columnNames());
+        cols.add("key_hash");
+        return cols.toArray(String[]::new);
     }
 
     private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {
