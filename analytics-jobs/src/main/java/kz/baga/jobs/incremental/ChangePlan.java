@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.SnapshotManifest.InputFile;
+import kz.baga.jobs.ingest.IngestStage;
 import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.rules.Rules;
 import kz.baga.jobs.snapshot.SnapshotStore;
@@ -47,8 +48,10 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
         }
         SnapshotManifest previous = found.get();
         SnapshotManifest.Run run = previous.run();
-        if (run == null || run.validatedContext() == null || run.validatedFiles() == null) {
-            return full("the current snapshot kept no validated rows to build on");
+        if (run == null || run.validatedContext() == null || run.validatedFiles() == null
+                || !store.hasState(current.get(), IngestStage.DUPLICATES_STATE)
+                || !store.hasState(current.get(), IngestStage.FILE_COUNTS_STATE)) {
+            return full("the current snapshot kept no validated rows or counts to build on");
         }
         for (InputFolder.Source s : input.sources()) {
             if (s.spec().isJdbc()) {

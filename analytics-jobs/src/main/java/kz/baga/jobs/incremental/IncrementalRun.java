@@ -2,6 +2,8 @@ package kz.baga.jobs.incremental;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.not;
 
 import java.io.IOException;
@@ -32,6 +34,7 @@ import kz.baga.jobs.snapshot.SnapshotStore;
 import kz.baga.jobs.snapshot.SnapshotWriter;
 import kz.baga.jobs.snapshot.ValidatedFiles;
 import kz.baga.contract.SnapshotManifest.Counts;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -116,15 +119,27 @@ public final class IncrementalRun {
 
         // The events the changes touch: accepted rows that are not in both versions of the input (a changed file's
         // unchanged rows touch nothing), every copy of them in the input, and the pupils they belong to.
-        String[] compared = rowColumns();
-        Dataset<Row> before = accepted(previous).selectExpr(compared);
-        Dataset<Row> after = accepted(newRows).selectExpr(compared);
-        Dataset<Row> touched = before.exceptAll(after).unionByName(after.exceptAll(before))
+        // A row is compared by its place and two hashes of its values (96 bits): far cheaper than comparing every
+        // column, and a change that keeps both hashes is beyond any practical chance.
+        Column[] compared = java.util.Arrays.stream(rowColumns()).map(c -> col(c)).toArray(Column[]::new);
+        String[] place = {"file", "line", "h1", "h2"};
+        Dataset<Row> before = accepted(previous).select(col("key_hash"), col("source"), col("event_id"),
+                col("student_id"), col("school_id"), col("file"), col("line"), xxhash64(compared).as("h1"),
+                hash(compared).as("h2"));
+        Dataset<Row> after = accepted(newRows).select(col("key_hash"), col("source"), col("event_id"),
+                col("student_id"), col("school_id"), col("file"), col("line"), xxhash64(compared).as("h1"),
+                hash(compared).as("h2"));
+        Dataset<Row> touched = before.join(after.selectExpr(place), place, "left_anti")
+                .unionByName(after.join(before.selectExpr(place), place, "left_anti"))
                 .select("key_hash", "source", "event_id", "student_id", "school_id")
                 .localCheckpoint();
         Dataset<Row> keys = touched.select("key_hash", "source", "event_id").distinct()
                 .localCheckpoint();
-        Dataset<Row> copies = accepted(now)
+        // Copies of the touched events in other files: found by their hashes alone (one column), then only the files
+        // that hold one are read whole.
+        Set<String> copyFiles = strings(accepted(now).select("key_hash", "file")
+                .join(broadcast(keys.select("key_hash")), "key_hash", "left_semi").select("file"));
+        Dataset<Row> copies = accepted(now.where(col("file").isin(copyFiles.toArray())))
                 .join(broadcast(keys), new String[] {"key_hash", "source", "event_id"}, "left_semi")
                 .localCheckpoint();
         Duplicates resolved = Duplicates.resolve(copies);
@@ -155,12 +170,21 @@ public final class IncrementalRun {
                 .unionByName(IngestStage.rejectedColumns(newRows.where(col("reason").isNotNull())));
         tables.write(Table.REJECTED_EVENTS, IngestStage.rejectedTable(rejected));
 
-        List<Row> bySourceAndReason = now.groupBy("source", "reason").count().collectAsList();
+        // Counts per file are kept with the snapshot: the unchanged files' are taken from there, not counted again.
+        Dataset<Row> parsedCounts = parsed == null ? null : parsed.groupBy("file", "source", "reason").count()
+                .localCheckpoint();
         if (validated != null) {
-            IngestStage.checkStaged(validated, parsed.groupBy("source", "reason").count().collectAsList());
+            IngestStage.checkStaged(validated, parsedCounts.groupBy("source", "reason").agg(
+                    org.apache.spark.sql.functions.sum("count").as("count")).collectAsList());
         }
+        Dataset<Row> fileCounts = tables.readState(prev, IngestStage.FILE_COUNTS_STATE)
+                .where(not(col("file").isin(replaced.toArray())));
+        fileCounts = tables.writeState(IngestStage.FILE_COUNTS_STATE,
+                parsedCounts == null ? fileCounts : fileCounts.unionByName(parsedCounts));
+        List<Row> bySourceAndReason = fileCounts.groupBy("source", "reason")
+                .agg(org.apache.spark.sql.functions.sum("count").as("count")).collectAsList();
         Counts counts = IngestStage.counts(bySourceAndReason, Duplicates.mergedBySource(repeated),
-                ref.rejected().count());
+                plan.previousManifest().counts().referenceRowsRejected());
         IngestStage.checkAccepted(tables, counts);
 
         // The affected pupils' marks over their whole history, as the marks stage computes them for everyone.
@@ -207,11 +231,20 @@ public final class IncrementalRun {
                 .union(rankings.select("school_id", "class_label", "academic_year")).distinct().count();
         schools.addAll(replaceClasses(Table.CLASS_RANKINGS, rankings, ClassRankings::ranked, pupils, prev));
 
-        // Indicators from every school's marks: the marks tables are small beside the events.
-        Dataset<Row> marks = Indicators.marks(tables.read(Table.TERM_GRADES), tables.read(Table.ANNUAL_GRADES),
-                ref.schools()).localCheckpoint();
-        tables.write(Table.SCHOOL_INDICATORS, Indicators.school(marks, rules));
-        tables.write(Table.DISTRICT_INDICATORS, Indicators.district(marks, rules).coalesce(1));
+        // Indicators of the schools rewritten, from their marks; the districts' from every school's counts.
+        Object[] rewritten = schools.toArray();
+        Dataset<Row> marks = Indicators.marks(tables.read(Table.TERM_GRADES).where(col("school_id").isin(rewritten)),
+                tables.read(Table.ANNUAL_GRADES).where(col("school_id").isin(rewritten)), ref.schools());
+        Dataset<Row> schoolRows = Indicators.school(marks, rules).localCheckpoint();
+        Set<String> districts = strings(schoolRows.select("district_id").union(tables.read(prev,
+                Table.SCHOOL_INDICATORS).where(col("school_id").isin(rewritten)).select("district_id")));
+        Dataset<Row> otherSchools = tables.read(prev, Table.SCHOOL_INDICATORS)
+                .where(col("district_id").isin(districts.toArray()).and(not(col("school_id").isin(rewritten))));
+        tables.writePartitions(Table.SCHOOL_INDICATORS, SnapshotWriter.typed(Table.SCHOOL_INDICATORS, otherSchools)
+                .unionByName(SnapshotWriter.typed(Table.SCHOOL_INDICATORS, schoolRows))
+                .repartition(col("district_id")), districts, prev);
+        tables.write(Table.DISTRICT_INDICATORS, Indicators.districtFromSchools(tables.read(Table.SCHOOL_INDICATORS),
+                rules).coalesce(1));
         stage("metrics", t);
         schools.remove(null);
         long allSchools = ref.schools().count();
@@ -237,6 +270,7 @@ public final class IncrementalRun {
     private Set<String> replaceClasses(Table table, Dataset<Row> fresh,
                                        java.util.function.UnaryOperator<Dataset<Row>> complete, Dataset<Row> pupils,
                                        String prev) throws IOException {
+        fresh = fresh.localCheckpoint();
         Dataset<Row> old = tables.read(prev, table);
         Set<String> schools = strings(old.join(broadcast(pupils), "student_id", "left_semi").select("school_id")
                 .union(fresh.select("school_id")));

@@ -64,8 +64,12 @@ public final class IngestStage {
         tables.write(Table.GRADE_EVENTS, duplicates.kept());
         Dataset<Row> repeated = tables.writeState(DUPLICATES_STATE, duplicates.repeated());
 
-        // One pass over the staged rows for both the per-source counts and the per-reason counts.
-        List<Row> bySourceAndReason = stagedRows.groupBy("source", "reason").count().collectAsList();
+        // One pass over the staged rows for the counts per file (kept for the next incremental run), per source and
+        // per reason.
+        Dataset<Row> fileCounts = tables.writeState(FILE_COUNTS_STATE,
+                stagedRows.groupBy("file", "source", "reason").count().coalesce(1));
+        List<Row> bySourceAndReason = fileCounts.groupBy("source", "reason")
+                .agg(org.apache.spark.sql.functions.sum("count").as("count")).collectAsList();
         checkStaged(validated, bySourceAndReason);
         tables.awaitWrites();
         Counts counts = counts(bySourceAndReason, Duplicates.mergedBySource(repeated), ref.rejected().count());
@@ -75,6 +79,8 @@ public final class IngestStage {
 
     /** The run's staged rows, one {@code file=FILE} folder per input file (kept after the run: ValidatedFiles). */
     public static final String STAGED = "validated";
+    /** Validated rows per file, source and reason, kept with the snapshot for the next incremental run. */
+    public static final String FILE_COUNTS_STATE = "file_counts";
     /** The events delivered more than once, kept with the snapshot for the next incremental run. */
     public static final String DUPLICATES_STATE = "duplicates";
 

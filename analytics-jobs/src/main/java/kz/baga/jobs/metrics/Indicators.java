@@ -59,12 +59,30 @@ public final class Indicators {
                 "subject_code");
         Dataset<Row> allGrades = aggregate(marks.withColumn("grade_level", lit(0)), rules, "district_id",
                 "academic_year", "term", "grade_level", "subject_code");
-        Column suppressed = col("n").lt(rules.districtMinCell());
-        Dataset<Row> all = byGrade.unionByName(allGrades).withColumn("suppressed", suppressed);
+        return suppressed(byGrade.unionByName(allGrades), rules);
+    }
+
+    /** Cells of fewer pupils than the rules' minimum keep only their keys and {@code suppressed}. */
+    private static Dataset<Row> suppressed(Dataset<Row> rows, Rules rules) {
+        Dataset<Row> all = rows.withColumn("suppressed", col("n").lt(rules.districtMinCell()));
         for (String c : List.of("n", "n5", "n4", "n3", "n2", "success_rate", "quality_rate", "sou", "avg_mark")) {
             all = all.withColumn(c, when(col("suppressed"), lit(null)).otherwise(col(c)));
         }
         return all.select(Table.DISTRICT_INDICATORS.columnNames().stream().map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /**
+     * The district rows from the school rows: a district's counts are the sum of its schools' (each mark belongs to
+     * one school), and every rate follows from the counts, so this equals {@link #district} over the marks. What an
+     * incremental run uses, having recomputed only some schools.
+     */
+    public static Dataset<Row> districtFromSchools(Dataset<Row> schoolIndicators, Rules rules) {
+        Dataset<Row> counts = schoolIndicators.groupBy("district_id", "academic_year", "term", "grade_level",
+                        "subject_code")
+                .agg(sum("n").cast("bigint").as("n"), sum("n5").cast("bigint").as("n5"),
+                        sum("n4").cast("bigint").as("n4"), sum("n3").cast("bigint").as("n3"),
+                        sum("n2").cast("bigint").as("n2"));
+        return suppressed(rates(counts, rules), rules);
     }
 
     private static Dataset<Row> aggregate(Dataset<Row> marks, Rules rules, String... keys) {
@@ -75,6 +93,10 @@ public final class Indicators {
                 sum(when(col("mark").equalTo(4), 1).otherwise(0)).cast("bigint").as("n4"),
                 sum(when(col("mark").equalTo(3), 1).otherwise(0)).cast("bigint").as("n3"),
                 sum(when(col("mark").leq(2), 1).otherwise(0)).cast("bigint").as("n2"));
+        return rates(counts, rules);
+    }
+
+    private static Dataset<Row> rates(Dataset<Row> counts, Rules rules) {
         Column total = col("n").cast("decimal(20,0)");
         return counts
                 .withColumn("success_rate", rate(col("n5").plus(col("n4")).plus(col("n3")).multiply(100), total))

@@ -135,6 +135,10 @@ public final class SnapshotStore {
         return new Path(snapshotPath(id), "_incremental/" + name);
     }
 
+    public boolean hasState(String id, String name) throws IOException {
+        return fs.exists(statePath(id, name));
+    }
+
     /** Scratch space of a run, removed when the run ends. */
     public Path workPath(String id) {
         return new Path(root, "_work/" + id);
