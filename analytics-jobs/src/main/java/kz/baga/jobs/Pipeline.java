@@ -147,7 +147,7 @@ public final class Pipeline {
             IngestStage.Ingested ingested;
             SnapshotManifest.Run run;
             if (plan.incremental()) {
-                IncrementalRun.Outcome out = new IncrementalRun(spark, tables, store, rules, options.ids(),
+                IncrementalRun.Outcome out = new IncrementalRun(spark, tables, store, rules,
                         options.env(), stageMillis, this::progress).run(input, plan);
                 ingested = out.ingested();
                 run = plan.run(out);

@@ -50,7 +50,8 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
         SnapshotManifest.Run run = previous.run();
         if (run == null || run.validatedContext() == null || run.validatedFiles() == null
                 || !store.hasState(current.get(), IngestStage.DUPLICATES_STATE)
-                || !store.hasState(current.get(), IngestStage.FILE_COUNTS_STATE)) {
+                || !store.hasState(current.get(), IngestStage.FILE_COUNTS_STATE)
+                || !store.hasState(current.get(), IngestStage.REFERENCE_STATE)) {
             return full("the current snapshot kept no validated rows or counts to build on");
         }
         for (InputFolder.Source s : input.sources()) {

@@ -19,7 +19,6 @@ import kz.baga.jobs.ingest.EventValidator;
 import kz.baga.jobs.ingest.IngestStage;
 import kz.baga.jobs.ingest.InputFolder;
 import kz.baga.jobs.ingest.ReferenceData;
-import kz.baga.jobs.ingest.StudentIds;
 import kz.baga.jobs.marks.AnnualGrades;
 import kz.baga.jobs.marks.EventTotals;
 import kz.baga.jobs.marks.Gaps;
@@ -66,19 +65,17 @@ public final class IncrementalRun {
     private final SparkSession spark;
     private final SnapshotWriter tables;
     private final Rules rules;
-    private final StudentIds ids;
     private final Map<String, String> env;
     private final Map<String, Long> stageMillis;
     private final Consumer<String> progress;
     private final ValidatedFiles validatedFiles;
 
-    public IncrementalRun(SparkSession spark, SnapshotWriter tables, SnapshotStore store, Rules rules, StudentIds ids,
+    public IncrementalRun(SparkSession spark, SnapshotWriter tables, SnapshotStore store, Rules rules,
                           Map<String, String> env, Map<String, Long> stageMillis, Consumer<String> progress)
             throws IOException {
         this.spark = spark;
         this.tables = tables;
         this.rules = rules;
-        this.ids = ids;
         this.env = env;
         this.stageMillis = stageMillis;
         this.progress = progress;
@@ -88,7 +85,7 @@ public final class IncrementalRun {
     public Outcome run(InputFolder input, ChangePlan plan) throws IOException {
         String prev = plan.previous();
         long t = System.nanoTime();
-        ReferenceData ref = IngestStage.loadReference(spark, input, ids);
+        ReferenceData ref = IngestStage.keptReference(tables, prev);
         for (Table reference : List.of(Table.SCHOOLS, Table.SUBJECTS, Table.STUDENT_DIRECTORY)) {
             tables.carryOver(reference, prev);
         }

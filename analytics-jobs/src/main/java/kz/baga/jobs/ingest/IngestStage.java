@@ -49,6 +49,10 @@ public final class IngestStage {
         }
         String staged = tables.workPath(STAGED);
         ReferenceData ref = loadReference(spark, input, ids);
+        for (Map.Entry<String, Dataset<Row>> r : Map.of("schools", ref.schools(), "subjects", ref.subjects(),
+                "directory", ref.directory()).entrySet()) {
+            tables.writeState(REFERENCE_STATE + "/" + r.getKey(), r.getValue().coalesce(1));
+        }
         progress.accept("  reference files loaded");
         EventValidator.Validated validated = stage(spark, input, env, ref, rules, staged);
         progress.accept("  events parsed and validated");
@@ -79,6 +83,19 @@ public final class IngestStage {
 
     /** The run's staged rows, one {@code file=FILE} folder per input file (kept after the run: ValidatedFiles). */
     public static final String STAGED = "validated";
+    /**
+     * The reference data as validation used it (schools, subjects, the directory with each pupil's years), kept
+     * with the snapshot: an incremental run, whose reference files are unchanged, reads it instead of parsing them.
+     */
+    public static final String REFERENCE_STATE = "reference";
+
+    /** {@link #REFERENCE_STATE} as a run kept it. */
+    public static ReferenceData keptReference(SnapshotWriter tables, String snapshotId) {
+        return ReferenceData.of(tables.readState(snapshotId, REFERENCE_STATE + "/schools"),
+                tables.readState(snapshotId, REFERENCE_STATE + "/subjects"),
+                tables.readState(snapshotId, REFERENCE_STATE + "/directory"));
+    }
+
     /** Validated rows per file, source and reason, kept with the snapshot for the next incremental run. */
     public static final String FILE_COUNTS_STATE = "file_counts";
     /** The events delivered more than once, kept with the snapshot for the next incremental run. */

@@ -48,6 +48,14 @@ public final class ReferenceData {
         this.rejected = rejected;
     }
 
+    /**
+     * Reference data as an earlier run loaded it from the same files (kept with its snapshot): what an incremental
+     * run validates new files against, without parsing the reference files again. Its rejected rows are not kept.
+     */
+    public static ReferenceData of(Dataset<Row> schools, Dataset<Row> subjects, Dataset<Row> directory) {
+        return new ReferenceData(schools, subjects, directory, null);
+    }
+
     public static ReferenceData load(SparkSession spark, InputFolder input, StudentIds ids) {
         Dataset<Row> schoolRows = read(spark, input, "schools.csv",
                 List.of("school_id", "name_kk", "name_ru", "district_id", "district_name_kk", "district_name_ru"));

@@ -160,4 +160,14 @@ class IndicatorsTest extends SparkTestBase {
         // The district id is carried on school rows for partitioning.
         assertThat(rows(school.where("school_id = 'S2'").select("district_id").distinct(), "district_id")).containsExactly(row("D1"));
     }
+
+    /** What an incremental run relies on: the districts summed from the schools' rows are the districts' rows. */
+    @Test
+    void districtsFromTheSchoolsCountsAreTheDistrictsFromTheMarks() {
+        Dataset<Row> fromSchools = Indicators.districtFromSchools(school, Rules.defaults());
+        assertThat(fromSchools.columns()).containsExactly(district.columns());
+        assertThat(fromSchools.exceptAll(district).count()).isZero();
+        assertThat(district.exceptAll(fromSchools).count()).isZero();
+        assertThat(fromSchools.count()).isEqualTo(district.count()).isPositive();
+    }
 }
