@@ -86,6 +86,7 @@ public final class IncrementalRun {
         String prev = plan.previous();
         long t = System.nanoTime();
         ReferenceData ref = IngestStage.keptReference(tables, prev);
+        tables.carryOverState(prev, IngestStage.REFERENCE_STATE);
         for (Table reference : List.of(Table.SCHOOLS, Table.SUBJECTS, Table.STUDENT_DIRECTORY)) {
             tables.carryOver(reference, prev);
         }

@@ -134,7 +134,9 @@ public final class SnapshotWriter implements AutoCloseable {
                 }
             }
         }
-        tableRows.put(table.tableName(), store.rowCount(store.tablePath(id, table)));
+        long rows = store.rowCount(store.tablePath(id, table));
+        tableRows.put(table.tableName(), rows);
+        progress.accept("  " + table.tableName() + ": " + rows + " rows in all, the rest carried over");
     }
 
     /** The whole table as the {@code previous} snapshot has it, carried over without rewriting. */
@@ -154,6 +156,11 @@ public final class SnapshotWriter implements AutoCloseable {
         String path = store.statePath(id, name).toString();
         data.write().mode("overwrite").parquet(path);
         return spark.read().parquet(path);
+    }
+
+    /** State the {@code previous} snapshot kept that still holds, carried over without rewriting. */
+    public void carryOverState(String previous, String name) throws IOException {
+        store.carryOver(store.statePath(previous, name), store.statePath(id, name));
     }
 
     /** State an earlier snapshot kept ({@link #writeState}). */
