@@ -470,7 +470,8 @@ class IncrementalRunTest extends SparkTestBase {
                 String[] e = line.split(",", -1);
                 if (e.length == 14 && e[9].equals("FO") && pupils.containsKey(e[3])
                         && pupils.get(e[3])[6].equals(school) && e[4].equals(school) && subjects.contains(e[7])
-                        && e[8].matches("[34]") && e[10].matches("[1-9]|10") && e[11].equals("10") && e[12].startsWith("2026-")) {
+                        && e[8].matches("[34]") && e[10].matches("[1-9]|10") && e[11].equals("10")
+                        && e[12].startsWith("2026-")) {
                     out.computeIfAbsent(e[3], k -> new ArrayList<>()).add(e);
                 }
             }
