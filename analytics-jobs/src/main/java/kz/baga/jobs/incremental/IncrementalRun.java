@@ -87,6 +87,18 @@ public final class IncrementalRun {
         long t = System.nanoTime();
         ReferenceData ref = IngestStage.keptReference(tables, prev);
         tables.carryOverState(prev, IngestStage.REFERENCE_STATE);
+        if (plan.toParse().isEmpty() && plan.removed().isEmpty()) {
+            // Nothing changed: the previous snapshot's tables and state are this one's.
+            for (Table table : Table.values()) {
+                tables.carryOver(table, prev);
+            }
+            tables.carryOverState(prev, IngestStage.DUPLICATES_STATE);
+            tables.carryOverState(prev, IngestStage.FILE_COUNTS_STATE);
+            stage("ingest", t);
+            progress.accept("  nothing changed: every table carried over");
+            return new Outcome(new IngestStage.Ingested(ref, plan.previousManifest().counts(), null), 0, 0, 0,
+                    ref.schools().count());
+        }
         for (Table reference : List.of(Table.SCHOOLS, Table.SUBJECTS, Table.STUDENT_DIRECTORY)) {
             tables.carryOver(reference, prev);
         }
