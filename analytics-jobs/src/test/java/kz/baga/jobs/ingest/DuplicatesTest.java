@@ -65,6 +65,27 @@ class DuplicatesTest extends SparkTestBase {
     }
 
     @Test
+    void databaseCopiesShareTheirPlaceButOneStillStands() {
+        // a database's rows all have line 0 in one "file": a correction, and a row delivered twice as it was
+        Duplicates db = Duplicates.resolve(df(ACCEPTED,
+                copy(7, "diary", "m1", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "9"),
+                copy(7, "diary", "m1", "2026-02-12T09:00:00", "jdbc:diary.marks", 0, "4"),
+                copy(8, "diary", "m2", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "8"),
+                copy(8, "diary", "m2", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "8"),
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "6"),
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "7")));
+        assertThat(rows(db.kept(), "event_id", "cast(score as string)")).hasSize(3)
+                .contains(row("m1", "4.00"), row("m2", "8.00"));
+        assertThat(Duplicates.mergedBySource(db.repeated())).isEqualTo(Map.of("diary", 3L));
+        // the same winner on every run, whatever order the rows come in
+        String m3 = rows(db.kept().where("event_id = 'm3'"), "cast(score as string)").get(0).getString(0);
+        Duplicates reversed = Duplicates.resolve(df(ACCEPTED,
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "7"),
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "6")));
+        assertThat(rows(reversed.kept(), "cast(score as string)")).containsExactly(row(m3));
+    }
+
+    @Test
     void withoutRepeatsThereAreNoFindings() {
         Duplicates none = Duplicates.resolve(df(ACCEPTED,
                 copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10")));
