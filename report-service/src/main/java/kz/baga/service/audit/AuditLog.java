@@ -174,12 +174,13 @@ public class AuditLog {
                             seq = rs.getLong(1);
                             head = rs.getString(2);
                         }
-                        Checkpoints.Checkpoint latest = latestHead();
+                        Checkpoints.Contents signed = seal.checkpoints().read();
+                        Checkpoints.Checkpoint latest = signed.latestHead();
                         if (latest != null && latest.seq() == seq && latest.head().equals(head)) {
                             lastCheckpointSeq = seq; // signed at the last shutdown: no second line for it
                         }
                         if (keyedFrom == 0) {
-                            keyedFrom = keyedFromCheckpoints();
+                            keyedFrom = signed.keyedFrom();
                         }
                         if (keyedFrom == 0) {
                             try (ResultSet rs = s.executeQuery("SELECT min(id) FROM audit_log WHERE hash_version = "
@@ -210,26 +211,6 @@ public class AuditLog {
                 LOG.error("audit checkpoint could not be written: " + e.getMessage());
             }
         }
-    }
-
-    private Checkpoints.Checkpoint latestHead() throws IOException {
-        Checkpoints.Checkpoint latest = null;
-        for (Checkpoints.Checkpoint cp : seal.checkpoints().read().valid()) {
-            if (cp.kind() == Checkpoints.Kind.head) {
-                latest = cp;
-            }
-        }
-        return latest;
-    }
-
-    private long keyedFromCheckpoints() throws IOException {
-        long k = 0;
-        for (Checkpoints.Checkpoint cp : seal.checkpoints().read().valid()) {
-            if (cp.keyedFrom() > 0 && (k == 0 || cp.keyedFrom() < k)) {
-                k = cp.keyedFrom();
-            }
-        }
-        return k;
     }
 
     /**
@@ -426,19 +407,39 @@ public class AuditLog {
      * (a deleted or rewritten tail), the chain must start at the genesis or where a signed retention ended (a
      * deleted head), records from the first keyed one on must carry HMAC hashes (a chain re-hashed without the key),
      * and every hash must match its record.
+     *
+     * <p>Of the checkpoint files it reads the current one whole; archived files are only hashed, along the chain of
+     * rotation lines (a missing or altered archive, or a removed rotation line, is a problem), because the current
+     * file's rotation line carries forward what the chain check needs of them: the last signed head (the chain
+     * links every earlier record to it), the latest retention and the first keyed record.
      */
     public Map<String, Object> verify() {
         Checkpoints.Contents cps;
+        Checkpoints.ArchiveCheck archives;
         try {
             cps = seal.checkpoints().read();
+            archives = seal.checkpoints().checkArchives(cps);
         } catch (IOException e) {
             throw new AuditUnavailableException("checkpoints unreadable: " + e.getMessage());
         }
-        return verify(ds, seal.key(), cps);
+        List<String> problems = new ArrayList<>(cps.problems());
+        problems.addAll(archives.problems());
+        Map<String, Object> result = verify(ds, seal.key(), cps, problems);
+        if (archives.files() > 0) {
+            result.put("archives", archives.files());
+            result.put("archivedCheckpoints", archives.checkpoints());
+        }
+        return result;
     }
 
     /** The verification on any connection source (also used by tests without the service). */
     public static Map<String, Object> verify(javax.sql.DataSource ds, byte[] key, Checkpoints.Contents cps) {
+        return verify(ds, key, cps, cps.problems());
+    }
+
+    /** As above; {@code fileProblems}: what is wrong with the checkpoint files themselves (reported first). */
+    public static Map<String, Object> verify(javax.sql.DataSource ds, byte[] key, Checkpoints.Contents cps,
+                                             List<String> fileProblems) {
         Map<String, Object> result = new LinkedHashMap<>();
         java.util.TreeMap<Long, Checkpoints.Checkpoint> heads = new java.util.TreeMap<>();
         java.util.Set<String> retainedHeads = new java.util.HashSet<>();
@@ -448,8 +449,19 @@ public class AuditLog {
             if (cp.kind() == Checkpoints.Kind.retention) {
                 retainedHeads.add(cp.head());
                 retainedTo = Math.max(retainedTo, cp.to());
-            } else {
+            } else if (cp.kind() == Checkpoints.Kind.head) {
                 heads.put(cp.seq(), cp);
+            } else {
+                // a rotation line: what the archived files held, carried forward
+                Checkpoints.Checkpoint head = cp.carriedHead();
+                Checkpoints.Checkpoint ret = cp.carriedRetention();
+                if (head != null) {
+                    heads.putIfAbsent(head.seq(), head);
+                }
+                if (ret != null) {
+                    retainedHeads.add(ret.head());
+                    retainedTo = Math.max(retainedTo, ret.to());
+                }
             }
             if (cp.keyedFrom() > 0 && (keyed == 0 || cp.keyedFrom() < keyed)) {
                 keyed = cp.keyedFrom();
@@ -467,6 +479,13 @@ public class AuditLog {
             result.put("checked", 0L);
             result.put("reason", "checkpoint line(s) " + cps.badLines() + " do not carry a valid signature: "
                     + "the checkpoint file was altered");
+            return result;
+        }
+        if (!fileProblems.isEmpty()) {
+            result.put("ok", false);
+            result.put("checked", 0L);
+            result.put("reason", "checkpoint files: " + fileProblems.get(0));
+            result.put("problems", fileProblems);
             return result;
         }
         long checked = 0;

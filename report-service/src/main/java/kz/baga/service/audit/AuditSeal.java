@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import kz.baga.service.db.EmbeddedDatabase;
@@ -19,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * The audit key and the checkpoint file, both outside the database. The key comes from {@code baga.audit.key}
  * ({@code BAGA_AUDIT_KEY}); without one it is read from {@code audit.key} in {@code baga.audit.dir}, generated
- * there (owner-only) when absent.
+ * there (owner-only) when absent. The checkpoint file rotates into {@code archive/} at
+ * {@code baga.audit.checkpoint.rotate-bytes} or a new month.
  */
 @ApplicationScoped
 public class AuditSeal {
@@ -31,6 +34,9 @@ public class AuditSeal {
 
     @ConfigProperty(name = "baga.audit.dir", defaultValue = ".baga/audit")
     String dir;
+
+    @ConfigProperty(name = "baga.audit.checkpoint.rotate-bytes", defaultValue = "16M")
+    MemorySize rotateBytes;
 
     private byte[] key;
     private Checkpoints checkpoints;
@@ -58,7 +64,13 @@ public class AuditSeal {
             throw new IllegalStateException("baga.audit.key must have at least 32 characters");
         }
         key = k.getBytes(StandardCharsets.UTF_8);
-        checkpoints = new Checkpoints(folder.resolve("checkpoints.log"), key);
+        checkpoints = new Checkpoints(folder.resolve("checkpoints.log"), key, rotateBytes.asLongValue(),
+                Clock.systemUTC());
+        try {
+            checkpoints.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit checkpoints " + checkpoints.file(), e);
+        }
     }
 
     public byte[] key() {
