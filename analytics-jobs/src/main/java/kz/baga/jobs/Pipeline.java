@@ -14,6 +14,7 @@ import kz.baga.contract.SnapshotManifest;
 import kz.baga.contract.SnapshotManifest.Counts;
 import kz.baga.contract.SnapshotManifest.InputFile;
 import kz.baga.jobs.incremental.ChangePlan;
+import kz.baga.jobs.incremental.GrowingTables;
 import kz.baga.jobs.incremental.IncrementalRun;
 import kz.baga.jobs.ingest.Duplicates;
 import kz.baga.jobs.ingest.IngestStage;
@@ -136,10 +137,14 @@ public final class Pipeline {
             Map<String, InputFile> sums = input.checksums();
             checksums = java.util.concurrent.CompletableFuture.completedFuture(sums);
             plan = ChangePlan.of(store, validatedFiles, input, sums, options.rules(), options.ids().keyFingerprint(),
-                    context(input, sums));
+                    context(input, sums), options.env());
             stage("compare", t);
         }
         progress(plan.describe());
+        // A database table with a growing column is read up to its highest value now (past the last read when
+        // incremental), so that the next run knows where to go on from.
+        GrowingTables.Reads reads = plan.incremental() ? plan.reads() : GrowingTables.full(input, options.env());
+        input = input.withRanges(reads.ranges());
         SnapshotWriter tables = new SnapshotWriter(spark, store, id, jobGroup, this::progress);
         Rules rules = options.rules();
         boolean done = false;
@@ -164,11 +169,14 @@ public final class Pipeline {
             Map<String, InputFile> files = checksums(checksums);
             String context = context(input, files);
             Map<String, String> validated = ChangePlan.eventFiles(input, files);
-            run = run.withValidated(validated == null ? null : context, validated);
+            if (validated != null) {
+                validated.putAll(reads.slices());
+            }
+            run = run.withValidated(validated == null ? null : context, validated).withDatabaseReads(reads.records());
             store.commit(id, manifest(id, input, files, ingested.counts(), tables.tableRows(), start, run));
             progress("committed snapshot " + id + " (" + run.summary() + ")");
             done = true;
-            keepValidatedRows(store, validatedFiles, tables, context, validated);
+            keepValidatedRows(validatedFiles, tables, context, validated);
             List<String> pruned = store.prune(options.keepSnapshots());
             retainValidatedRows(store, validatedFiles);
             stage("commit", t);
@@ -226,8 +234,8 @@ public final class Pipeline {
     }
 
     /** Moves the run's staged rows into the warehouse's validated files; a failure only costs the next run time. */
-    private void keepValidatedRows(SnapshotStore store, ValidatedFiles validatedFiles, SnapshotWriter tables,
-                                   String context, Map<String, String> files) {
+    private void keepValidatedRows(ValidatedFiles validatedFiles, SnapshotWriter tables, String context,
+                                   Map<String, String> files) {
         if (files == null) {
             return;
         }

@@ -34,7 +34,9 @@ public record SnapshotManifest(
      * What kind of run made the snapshot and why: {@code full} (everything computed from the input) or
      * {@code incremental} (only what changed event files can change; the rest carried over from
      * {@code based_on}). {@code validated_context} and {@code validated_files} (file → SHA-256) name the validated
-     * rows the run kept in the warehouse's {@code _validated/} folder for the next run.
+     * rows the run kept in the warehouse's {@code _validated/} folder for the next run; a database table read by a
+     * growing column appears there once per read ({@code jdbc:TABLE@UPTO}). {@code database_reads} says how far each
+     * such table was read.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,7 +47,15 @@ public record SnapshotManifest(
                       @JsonProperty("recomputed_classes") Long recomputedClasses,
                       @JsonProperty("reused_schools") Long reusedSchools,
                       @JsonProperty("validated_context") String validatedContext,
-                      @JsonProperty("validated_files") Map<String, String> validatedFiles) {
+                      @JsonProperty("validated_files") Map<String, String> validatedFiles,
+                      @JsonProperty("database_reads") Map<String, DatabaseRead> databaseReads) {
+
+        public Run(String kind, String reason, String basedOn, Integer eventFiles, Integer added, Integer changed,
+                   Integer removed, Long recomputedSchools, Long recomputedPupils, Long recomputedClasses,
+                   Long reusedSchools, String validatedContext, Map<String, String> validatedFiles) {
+            this(kind, reason, basedOn, eventFiles, added, changed, removed, recomputedSchools, recomputedPupils,
+                    recomputedClasses, reusedSchools, validatedContext, validatedFiles, null);
+        }
 
         public boolean incremental() {
             return "incremental".equals(kind);
@@ -54,7 +64,14 @@ public record SnapshotManifest(
         /** This run with the validated rows it kept. */
         public Run withValidated(String context, Map<String, String> files) {
             return new Run(kind, reason, basedOn, eventFiles, added, changed, removed, recomputedSchools,
-                    recomputedPupils, recomputedClasses, reusedSchools, context, files);
+                    recomputedPupils, recomputedClasses, reusedSchools, context, files, databaseReads);
+        }
+
+        /** This run with how far it read each database table that has a growing column (null: none). */
+        public Run withDatabaseReads(Map<String, DatabaseRead> reads) {
+            return new Run(kind, reason, basedOn, eventFiles, added, changed, removed, recomputedSchools,
+                    recomputedPupils, recomputedClasses, reusedSchools, validatedContext, validatedFiles,
+                    reads == null || reads.isEmpty() ? null : reads);
         }
 
         /** One line for people: the kind, what changed and what was recomputed, or why the run was full. */
@@ -69,6 +86,16 @@ public record SnapshotManifest(
                     + (recomputedClasses == 1 ? " class; " : " classes; ") + "reused " + reusedSchools
                     + (reusedSchools == 1 ? " school" : " schools");
         }
+    }
+
+    /**
+     * How far a database table was read, by the column its source's manifest names as growing
+     * ({@code growingColumn}): every row with a value up to {@code up_to} (the database's text of that value),
+     * {@code rows} of them. The next run reads only rows above it, after checking that the table still holds
+     * exactly {@code rows} rows up to it.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DatabaseRead(String column, @JsonProperty("up_to") String upTo, long rows) {
     }
 
     /** The input folder and every file read from it, by path relative to the folder. */

@@ -18,26 +18,30 @@ import org.apache.hadoop.fs.Path;
 /**
  * Whether a run can be incremental, and what changed: the input compared with the manifest of the warehouse's
  * current snapshot. Incremental when the rules, the reference files, the student-id key, the sources' specs and
- * Baga's validation are as they were, and the validated rows of every event file, old and new, are at hand in
- * {@code _validated/}; then only event files were added, changed or removed. Full otherwise, with the reason.
+ * Baga's validation are as they were, every database source is read by a growing column ({@link GrowingTables}),
+ * and the validated rows of every event file, old and new, are at hand in {@code _validated/}; then only event
+ * files were added, changed or removed, or rows added to those tables. Full otherwise, with the reason.
  *
  * <p>Files are named as {@code rejected_events.file} and {@code grade_events.file} name them (the source's folder
  * and the file's name), which is how the rows of a file are found again.
  *
  * @param previous the current snapshot's id and manifest (incremental runs only)
- * @param files    every event file of the input as its rows name it → its SHA-256 (incremental runs only)
+ * @param files    every event file of the input as its rows name it → its SHA-256, and every read of a database
+ *                 table ({@link GrowingTables}) (incremental runs only)
+ * @param reads    what is read of the database tables (incremental runs only)
  */
 public record ChangePlan(boolean incremental, String reason, String previous, SnapshotManifest previousManifest,
                          String context, Map<String, String> files, List<String> added, List<String> changed,
-                         List<String> removed) {
+                         List<String> removed, GrowingTables.Reads reads) {
 
     public static ChangePlan full(String reason) {
-        return new ChangePlan(false, reason, null, null, null, Map.of(), List.of(), List.of(), List.of());
+        return new ChangePlan(false, reason, null, null, null, Map.of(), List.of(), List.of(), List.of(), null);
     }
 
+    /** @param env where a database source's connection variables are read */
     public static ChangePlan of(SnapshotStore store, ValidatedFiles validated, InputFolder input,
-                                Map<String, InputFile> checksums, Rules rules, String keyFingerprint, String context)
-            throws IOException {
+                                Map<String, InputFile> checksums, Rules rules, String keyFingerprint, String context,
+                                Map<String, String> env) throws IOException {
         Optional<String> current = store.current();
         if (current.isEmpty()) {
             return full("the warehouse has no snapshot yet");
@@ -53,11 +57,6 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
                 || !store.hasState(current.get(), IngestStage.FILE_COUNTS_STATE)
                 || !store.hasState(current.get(), IngestStage.REFERENCE_STATE)) {
             return full("the current snapshot kept no validated rows or counts to build on");
-        }
-        for (InputFolder.Source s : input.sources()) {
-            if (s.spec().isJdbc()) {
-                return full(s.folder() + " reads a database, which is read in full");
-            }
         }
         if (previous.rules() == null || !previous.rules().sha256().equals(rules.sha256())) {
             return full("the rules changed (" + (previous.rules() == null ? "none" : previous.rules().version())
@@ -82,6 +81,11 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
             return full("two event files of one source have the same name in different folders");
         }
         Map<String, String> old = run.validatedFiles();
+        GrowingTables.Reads reads = GrowingTables.after(input, env, run.databaseReads(), old);
+        if (reads.fullReason() != null) {
+            return full(reads.fullReason());
+        }
+        files.putAll(reads.slices());
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         List<String> removed = new ArrayList<>();
@@ -105,7 +109,7 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
                         + ValidatedFiles.DIR + "/");
             }
         }
-        return new ChangePlan(true, null, current.get(), previous, context, files, added, changed, removed);
+        return new ChangePlan(true, null, current.get(), previous, context, files, added, changed, removed, reads);
     }
 
     /**
@@ -146,7 +150,8 @@ public record ChangePlan(boolean incremental, String reason, String previous, Sn
         }
         return "incremental run on snapshot " + previous + ": " + (added.size() + changed.size() + removed.size())
                 + " of " + files.size() + " event files changed (" + added.size() + " new, " + changed.size()
-                + " changed, " + removed.size() + " removed)";
+                + " changed, " + removed.size() + " removed)" + (reads.records().isEmpty() ? ""
+                : "; " + reads.newRows() + " new row(s) in " + String.join(", ", reads.records().keySet()));
     }
 
     /** The manifest's record of this run; {@code out} is what an incremental run recomputed (null for full). */

@@ -116,6 +116,7 @@ public final class IncrementalRun {
         Dataset<Row> unchanged = readValidated(plan.context(), plan.unchanged(), plan.files());
         List<String> replaced = new ArrayList<>(plan.changed());
         replaced.addAll(plan.removed());
+        Object[] replacedFiles = replaced.stream().map(ValidatedFiles::fileOf).distinct().toArray();
         Dataset<Row> previous = readValidated(plan.context(), replaced,
                 plan.previousManifest().run().validatedFiles());
         Dataset<Row> now = union(unchanged, parsed);
@@ -176,7 +177,7 @@ public final class IncrementalRun {
                         .join(broadcast(eventKeys), new String[] {"source", "event_id"}, "left_anti")
                         .unionByName(resolved.repeated()));
         Dataset<Row> rejected = tables.read(prev, Table.REJECTED_EVENTS)
-                .where(not(col("file").isin(replaced.toArray())))
+                .where(not(col("file").isin(replacedFiles)))
                 .unionByName(IngestStage.rejectedColumns(newRows.where(col("reason").isNotNull())));
         tables.write(Table.REJECTED_EVENTS, IngestStage.rejectedTable(rejected));
 
@@ -188,7 +189,7 @@ public final class IncrementalRun {
                     org.apache.spark.sql.functions.sum("count").as("count")).collectAsList());
         }
         Dataset<Row> fileCounts = tables.readState(prev, IngestStage.FILE_COUNTS_STATE)
-                .where(not(col("file").isin(replaced.toArray())));
+                .where(not(col("file").isin(replacedFiles)));
         fileCounts = tables.writeState(IngestStage.FILE_COUNTS_STATE,
                 parsedCounts == null ? fileCounts : fileCounts.unionByName(parsedCounts));
         List<Row> bySourceAndReason = fileCounts.groupBy("source", "reason")

@@ -61,7 +61,7 @@ public final class EventSources {
         SourceSpec spec = source.spec();
         List<Dataset<Row>> out = new ArrayList<>();
         if (spec.isJdbc()) {
-            out.add(normalise(readJdbc(spark, spec, env), spec));
+            out.add(normalise(readJdbc(spark, spec, source.range(), env), spec));
             return out;
         }
         if (spec.isParquet()) {
@@ -146,18 +146,29 @@ public final class EventSources {
         return cols.toArray(Column[]::new);
     }
 
-    /** Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text. */
-    static Dataset<Row> readJdbc(SparkSession spark, SourceSpec spec, Map<String, String> env) {
-        String url = env(env, spec.urlEnv(), spec);
+    /** The URL, user and password of a database source, from the environment its manifest names. */
+    public static Properties connection(SourceSpec spec, Map<String, String> env) {
         Properties props = new Properties();
+        props.setProperty("url", env(env, spec.urlEnv(), spec));
         if (spec.userEnv() != null) {
             props.setProperty("user", env(env, spec.userEnv(), spec));
         }
         if (spec.passwordEnv() != null) {
             props.setProperty("password", env(env, spec.passwordEnv(), spec));
         }
+        return props;
+    }
+
+    /**
+     * Reads a table over JDBC in parallel partitions (hash of the partition column), every column as text;
+     * {@code range} (nullable) limits the rows by the table's growing column.
+     */
+    static Dataset<Row> readJdbc(SparkSession spark, SourceSpec spec, TableRange range, Map<String, String> env) {
+        Properties props = connection(spec, env);
+        String url = (String) props.remove("url");
         props.setProperty("driver", "org.postgresql.Driver");
         props.setProperty("fetchsize", "10000");
+        String where = range == null ? null : range.predicate();
         Dataset<Row> table;
         if (spec.partitionColumn() != null && spec.partitions() > 1) {
             // PostgreSQL's hashtext spreads any key (school ids are text) evenly over the partitions.
@@ -166,16 +177,18 @@ public final class EventSources {
                 // bigint and a non-negative modulo: abs() of int4's minimum would overflow.
                 String h = "cast(hashtext(cast(\"" + spec.partitionColumn() + "\" as text)) as bigint)";
                 predicates[i] = "((" + h + " % " + spec.partitions() + ") + " + spec.partitions() + ") % "
-                        + spec.partitions() + " = " + i;
+                        + spec.partitions() + " = " + i + (where == null ? "" : " and " + where);
             }
             table = spark.read().jdbc(url, spec.table(), predicates, props);
+        } else if (where != null) {
+            table = spark.read().jdbc(url, spec.table(), new String[] {where}, props);
         } else {
             table = spark.read().jdbc(url, spec.table(), props);
         }
         Map<String, Column> asText = textColumns(table, spec, "source " + spec.name() + " (table " + spec.table() + ")");
         List<Column> rawFields = new ArrayList<>();
         asText.forEach((k, v) -> rawFields.add(v.as(spec.columns().get(k))));
-        return table.select(withProvenance(asText, lit("jdbc:" + spec.table()), lit(0L),
+        return table.select(withProvenance(asText, lit(spec.databaseFile()), lit(0L),
                 to_json(struct(rawFields.toArray(Column[]::new)))));
     }
 

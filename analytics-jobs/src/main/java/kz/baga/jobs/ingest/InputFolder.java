@@ -29,8 +29,15 @@ public final class InputFolder {
 
     public static final List<String> REFERENCE_FILES = List.of("schools.csv", "students.csv", "subjects.csv");
 
-    /** A source: its spec and the files it reads (empty for a database source). */
-    public record Source(SourceSpec spec, String folder, List<Path> files) {
+    /**
+     * A source: its spec and the files it reads (empty for a database source); {@code range} limits what a run
+     * reads of a database table with a growing column (null: the whole table).
+     */
+    public record Source(SourceSpec spec, String folder, List<Path> files, TableRange range) {
+
+        public Source(SourceSpec spec, String folder, List<Path> files) {
+            this(spec, folder, files, null);
+        }
     }
 
     private final FileSystem fs;
@@ -183,12 +190,29 @@ public final class InputFolder {
     public InputFolder only(java.util.Collection<String> files) {
         List<Source> kept = new ArrayList<>();
         for (Source s : sources) {
+            if (s.spec().isJdbc()) {
+                // a database table is named by its reads (file@up-to), one per run that found new rows
+                if (files.stream().anyMatch(f -> f.startsWith(s.spec().databaseFile() + "@"))) {
+                    kept.add(s);
+                }
+                continue;
+            }
             List<Path> some = s.files().stream().filter(p -> files.contains(s.folder() + "/" + p.getName())).toList();
             if (!some.isEmpty()) {
                 kept.add(new Source(s.spec(), s.folder(), some));
             }
         }
         return new InputFolder(fs, root, kept, List.of());
+    }
+
+    /** The same folder with each database source limited to its range (by {@link SourceSpec#databaseFile()}). */
+    public InputFolder withRanges(Map<String, TableRange> ranges) {
+        List<Source> out = new ArrayList<>();
+        for (Source s : sources) {
+            TableRange r = s.spec().isJdbc() ? ranges.get(s.spec().databaseFile()) : null;
+            out.add(r == null ? s : new Source(s.spec(), s.folder(), s.files(), r));
+        }
+        return new InputFolder(fs, root, out, emptyFiles);
     }
 
     /** Input files of 0 bytes: not read (no header, no rows), but listed in the manifest with the run's inputs. */

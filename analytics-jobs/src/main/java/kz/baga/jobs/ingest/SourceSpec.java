@@ -30,7 +30,9 @@ import java.util.TreeMap;
  *   "valueMaps": { "canonical column": { "their value": "canonical value" }, ... },
  *   // jdbc only: credentials come from the environment, never from the file
  *   "urlEnv": "DIARY_DB_URL", "userEnv": "DIARY_DB_USER", "passwordEnv": "DIARY_DB_PASSWORD",
- *   "table": "public.marks", "partitionColumn": "school_id", "partitions": 4 }
+ *   "table": "public.marks", "partitionColumn": "school_id", "partitions": 4,
+ *   // optional: a column that only grows (rows are only ever added); later runs then read only newer rows
+ *   "growingColumn": "recorded_at" }
  * </pre>
  */
 public record SourceSpec(
@@ -51,7 +53,8 @@ public record SourceSpec(
         String passwordEnv,
         String table,
         String partitionColumn,
-        int partitions) {
+        int partitions,
+        String growingColumn) {
 
     /** The canonical event columns, in the order of docs/pipeline.md ("Input layout"). */
     public static final List<String> CANONICAL = List.of("source", "event_id", "academic_year", "iin", "school_id",
@@ -70,6 +73,11 @@ public record SourceSpec(
 
     public boolean isJdbc() {
         return "jdbc".equals(type);
+    }
+
+    /** How a database source's rows name their file in {@code grade_events} and {@code rejected_events}. */
+    public String databaseFile() {
+        return "jdbc:" + table;
     }
 
     public boolean isParquet() {
@@ -98,7 +106,7 @@ public record SourceSpec(
         Map<String, String> identity = new LinkedHashMap<>();
         CANONICAL.forEach(c -> identity.put(c, c));
         return new SourceSpec("events", type, glob, StandardCharsets.UTF_8, ',', '"', ISO_DATE, ISO_TIMESTAMP, '.',
-                identity, Map.of(), Map.of(), null, null, null, null, null, 0);
+                identity, Map.of(), Map.of(), null, null, null, null, null, 0, null);
     }
 
     public static SourceSpec parse(String json, String where) {
@@ -167,6 +175,14 @@ public record SourceSpec(
                 throw new InputException(where + ": \"partitionColumn\" must be a column name (letters, digits, _; "
                         + "got '" + pc + "')");
             }
+            String gc = root.path("growingColumn").asText(null);
+            if (gc != null && !gc.matches(IDENTIFIER)) {
+                throw new InputException(where + ": \"growingColumn\" must be a column name (letters, digits, _; "
+                        + "got '" + gc + "')");
+            }
+        } else if (root.has("growingColumn")) {
+            throw new InputException(where + ": \"growingColumn\" is for jdbc sources only (a file source's changes are "
+                    + "found by its files' checksums)");
         }
         return new SourceSpec(name, type, root.path("files").asText(type.equals("parquet") ? "*.parquet" : "*.csv"), charset, delimiter.charAt(0),
                 quote.charAt(0), root.path("dateFormat").asText(ISO_DATE),
@@ -175,13 +191,13 @@ public record SourceSpec(
                 Collections.unmodifiableMap(valueMaps), root.path("urlEnv").asText(null),
                 root.path("userEnv").asText(null), root.path("passwordEnv").asText(null),
                 root.path("table").asText(null), root.path("partitionColumn").asText(null),
-                root.path("partitions").asInt(4));
+                root.path("partitions").asInt(4), root.path("growingColumn").asText(null));
     }
 
     public SourceSpec withName(String newName) {
         return new SourceSpec(newName, type, filesGlob, charset, delimiter, quote, dateFormat, timestampFormat,
                 decimalSeparator, columns, constants, valueMaps, urlEnv, userEnv, passwordEnv, table, partitionColumn,
-                partitions);
+                partitions, growingColumn);
     }
 
     private static void requireCanonical(String c, String where, String section) {

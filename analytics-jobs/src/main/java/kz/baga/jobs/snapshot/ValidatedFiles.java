@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,11 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 public final class ValidatedFiles {
 
     public static final String DIR = "_validated";
+    /**
+     * A database table read by its growing column is kept once per read, as {@code jdbc:TABLE@UPTO}: all of them
+     * are rows of the file {@code jdbc:TABLE} (a table name has no {@code @}).
+     */
+    public static final String READ_SEPARATOR = "@";
     /** The ingest classes whose code decides the validated rows: a change to any of them starts a new context. */
     private static final List<String> INGEST_CLASSES = List.of("EventSources", "EventValidator", "FieldChecks",
             "NumberedCsv", "ReferenceData", "SourceSpec", "StudentIds");
@@ -69,10 +73,19 @@ public final class ValidatedFiles {
         return new Path(root, context);
     }
 
-    /** The folder of one file's rows. */
+    /** The folder of one file's rows ({@code file} as validated files name it: a file, or a read of a table). */
     public Path entry(String context, String file, String sha256) {
-        return new Path(new Path(contextPath(context), "file=" + ExternalCatalogUtils.escapePathName(file)),
-                "sha256=" + sha256);
+        return new Path(fileFolder(contextPath(context), file), "sha256=" + sha256);
+    }
+
+    /** The file whose rows a validated file holds: itself, or for a read of a table, the table's rows' file. */
+    public static String fileOf(String key) {
+        int at = key.indexOf(READ_SEPARATOR);
+        return key.startsWith("jdbc:") && at > 0 ? key.substring(0, at) : key;
+    }
+
+    private static Path fileFolder(Path parent, String key) {
+        return new Path(parent, "file=" + ExternalCatalogUtils.escapePathName(fileOf(key)));
     }
 
     public boolean has(String context, String file, String sha256) throws IOException {
@@ -103,7 +116,7 @@ public final class ValidatedFiles {
                 continue;
             }
             fs.mkdirs(target.getParent());
-            Path from = new Path(staged, "file=" + ExternalCatalogUtils.escapePathName(f.getKey()));
+            Path from = fileFolder(staged, f.getKey());
             if (fs.exists(from)) {
                 if (!fs.rename(from, target)) {
                     throw new IOException("could not move " + from + " to " + target);
@@ -129,9 +142,8 @@ public final class ValidatedFiles {
         kept.forEach(p -> keep.add(fs.makeQualified(p).toString()));
         int removed = 0;
         for (FileStatus ctx : fs.listStatus(root)) {
-            List<FileStatus> files = new ArrayList<>(List.of(fs.listStatus(ctx.getPath())));
             int left = 0;
-            for (FileStatus file : files) {
+            for (FileStatus file : fs.listStatus(ctx.getPath())) {
                 int shasLeft = 0;
                 for (FileStatus sha : fs.listStatus(file.getPath())) {
                     if (keep.contains(fs.makeQualified(sha.getPath()).toString())) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** A database source's table and partition column go into SQL text: only plain identifiers pass. */
+/** A database source's table, partition and growing columns go into SQL text: only plain identifiers pass. */
 class SourceSpecTest {
 
     private static String jdbc(String table, String partitionColumn) {
@@ -34,5 +34,25 @@ class SourceSpecTest {
                 .isInstanceOf(InputException.class).hasMessageContaining("\"table\" must be a table name");
         assertThatThrownBy(() -> SourceSpec.parse(jdbc("a.b.c", "id"), "m.json"))
                 .isInstanceOf(InputException.class);
+    }
+
+    @Test
+    void aGrowingColumnIsAnIdentifierOfADatabaseSource() {
+        String growing = jdbc("marks", "id").replace("\"urlEnv\"", "\"growingColumn\": \"%s\", \"urlEnv\"");
+        assertThat(SourceSpec.parse(growing.formatted("recorded_at"), "m.json").growingColumn()).isEqualTo("recorded_at");
+        assertThat(SourceSpec.parse(jdbc("marks", "id"), "m.json").growingColumn()).isNull();
+        assertThatThrownBy(() -> SourceSpec.parse(growing.formatted("changed' or 1=1 --"), "m.json"))
+                .isInstanceOf(InputException.class).hasMessageContaining("m.json: \"growingColumn\" must be a column name");
+        assertThatThrownBy(() -> SourceSpec.parse(growing.formatted("recorded_at").replace("\"jdbc\"", "\"csv\""), "m.json"))
+                .isInstanceOf(InputException.class).hasMessageContaining("\"growingColumn\" is for jdbc sources only");
+    }
+
+    @Test
+    void aRangesValuesAreQuotedLiterals() {
+        assertThat(new TableRange("changed", null, "2026-02-12 10:00:00").predicate())
+                .isEqualTo("(\"changed\" <= '2026-02-12 10:00:00' or \"changed\" is null)");
+        assertThat(new TableRange("changed", "a'b", "c").predicate())
+                .isEqualTo("(\"changed\" > 'a''b' and \"changed\" <= 'c')");
+        assertThat(new TableRange("changed", null, null).predicate()).isEqualTo("\"changed\" is null");
     }
 }
