@@ -286,6 +286,7 @@ public class AuditLog {
             }
         }
         checkpoint(false);
+        seal.copy().ifPresent(CheckpointCopy::close); // the last line copied too, whichever bean stops first
     }
 
     /** The writer thread: takes what is queued, writes it as one batch, repeats. */
@@ -411,7 +412,8 @@ public class AuditLog {
      * <p>Of the checkpoint files it reads the current one whole; archived files are only hashed, along the chain of
      * rotation lines (a missing or altered archive, or a removed rotation line, is a problem), because the current
      * file's rotation line carries forward what the chain check needs of them: the last signed head (the chain
-     * links every earlier record to it), the latest retention and the first keyed record.
+     * links every earlier record to it), the latest retention and the first keyed record. With a copy configured,
+     * the copy is compared with the local files (see {@link CheckpointCopy#compare}).
      */
     public Map<String, Object> verify() {
         Checkpoints.Contents cps;
@@ -428,6 +430,17 @@ public class AuditLog {
         if (archives.files() > 0) {
             result.put("archives", archives.files());
             result.put("archivedCheckpoints", archives.checkpoints());
+        }
+        CheckpointCopy copy = seal.copy().orElse(null);
+        if (copy != null) {
+            Map<String, Object> c = copy.compare(cps);
+            result.put("copy", c);
+            @SuppressWarnings("unchecked")
+            List<String> copyProblems = (List<String>) c.get("problems");
+            if (Boolean.TRUE.equals(result.get("ok")) && !copyProblems.isEmpty()) {
+                result.put("ok", false);
+                result.put("reason", "checkpoint copy in " + c.get("dir") + ": " + copyProblems.get(0));
+            }
         }
         return result;
     }

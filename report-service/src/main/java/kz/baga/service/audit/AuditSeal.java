@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import kz.baga.service.db.EmbeddedDatabase;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,7 +24,8 @@ import org.jboss.logging.Logger;
  * The audit key and the checkpoint file, both outside the database. The key comes from {@code baga.audit.key}
  * ({@code BAGA_AUDIT_KEY}); without one it is read from {@code audit.key} in {@code baga.audit.dir}, generated
  * there (owner-only) when absent. The checkpoint file rotates into {@code archive/} at
- * {@code baga.audit.checkpoint.rotate-bytes} or a new month.
+ * {@code baga.audit.checkpoint.rotate-bytes} or a new month, and is copied line by line to
+ * {@code baga.audit.checkpoint.copy-dir} when that is set.
  */
 @ApplicationScoped
 public class AuditSeal {
@@ -38,8 +41,15 @@ public class AuditSeal {
     @ConfigProperty(name = "baga.audit.checkpoint.rotate-bytes", defaultValue = "16M")
     MemorySize rotateBytes;
 
+    @ConfigProperty(name = "baga.audit.checkpoint.copy-dir")
+    Optional<String> copyDir;
+
+    @ConfigProperty(name = "baga.audit.checkpoint.copy-lag", defaultValue = "10s")
+    Duration copyLag;
+
     private byte[] key;
     private Checkpoints checkpoints;
+    private CheckpointCopy copy;
 
     @PostConstruct
     void init() {
@@ -71,6 +81,19 @@ public class AuditSeal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit checkpoints " + checkpoints.file(), e);
         }
+        String c = copyDir.map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (c != null) {
+            copy = new CheckpointCopy(Paths.get(c), checkpoints, copyLag);
+            checkpoints.copyTo(copy);
+            copy.start();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (copy != null) {
+            copy.close();
+        }
     }
 
     public byte[] key() {
@@ -79,5 +102,10 @@ public class AuditSeal {
 
     public Checkpoints checkpoints() {
         return checkpoints;
+    }
+
+    /** The copy of the checkpoints in {@code baga.audit.checkpoint.copy-dir}, or empty when none is set. */
+    public Optional<CheckpointCopy> copy() {
+        return Optional.ofNullable(copy);
     }
 }

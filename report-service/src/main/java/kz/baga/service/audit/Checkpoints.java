@@ -183,6 +183,7 @@ public final class Checkpoints {
     private final byte[] key;
     private final long rotateBytes;
     private final Clock clock;
+    private CheckpointCopy copy;
     /** The current file's generation, -1 until the file has been looked at. */
     private long gen = -1;
     /** The month of the current file's first line; null when unknown or the file is empty. */
@@ -210,6 +211,11 @@ public final class Checkpoints {
 
     public Path archiveDir() {
         return archiveDir;
+    }
+
+    /** Every line appended from now on is also handed to {@code copy}. */
+    synchronized void copyTo(CheckpointCopy copy) {
+        this.copy = copy;
     }
 
     /**
@@ -346,6 +352,9 @@ public final class Checkpoints {
         }
         if (fileMonth == null) {
             fileMonth = month(cp.at());
+        }
+        if (copy != null) {
+            copy.offer(line);
         }
         return line;
     }
