@@ -37,8 +37,8 @@
 #
 # Output: bench/out/service/results.txt (raw), and unless --no-record bench/results/DATE-service-TAG.md.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/bench/service"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 schools="" one_district=0 gen_args="" input="" warehouse="" duration=15s conns=50 wthreads=2 report_conns=4
 phases="warm,cold" port=18090 record=1 warmup=5s single_duration=5s app_src="" label=""
@@ -65,9 +65,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-for tool in wrk curl java python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "$tool missing (wrk: apt-get install -y wrk)" >&2; exit 2; }
-done
+need_tools "" wrk curl java python3 /usr/bin/time
 out="$ROOT/bench/out/service"; mkdir -p "$out"
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -111,10 +109,9 @@ PY
   fi
   if [[ ! -f "$warehouse/CURRENT" ]]; then
     jobs_dir="$out/pipeline-jar"; rm -rf "$jobs_dir"; mkdir -p "$jobs_dir"
-    jar=$(ls "$ROOT"/analytics-jobs/target/analytics-jobs-*.jar | grep -v -- '-tests\|-sources' | head -1)
-    [[ -f "$jar" ]] || "$ROOT/mvnw" -q -B -o -DskipTests install -pl analytics-jobs -am
+    jar=$(jobs_jar)
     cp "$jar" "$jobs_dir/analytics-jobs.jar"; cp "$ROOT/analytics-jobs/target/runtime-classpath.txt" "$jobs_dir/"
-    flags="$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$ROOT/pom.xml")"
+    flags="$(spark_flags)"
     log "pipeline on $input (jar of $(date -r "$jar" '+%F %T'), load $(load))"
     t0=$(date +%s)
     # shellcheck disable=SC2086
@@ -149,46 +146,26 @@ PY
 if [[ -n "$app_src" ]]; then
   [[ -f "$app_src/quarkus-run.jar" ]] || { echo "no quarkus-run.jar in $app_src" >&2; exit 2; }
 else
-app_src="$ROOT/report-service/target/quarkus-app"
-if [[ ! -f "$app_src/quarkus-run.jar" || -n "$(find "$ROOT/report-service/src/main" "$ROOT/report-service/pom.xml" -newer "$app_src/quarkus-run.jar" -type f | head -1)" ]]; then
-  log "building report-service"
-  "$ROOT/mvnw" -q -B -o -DskipTests package -pl report-service >&2
-fi
+  ensure_service_build
+  app_src="$ROOT/report-service/target/quarkus-app"
 fi
 rm -rf "$out/app"; cp -r "$app_src" "$out/app"
 
-pid=""
-stop_service() {
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"; for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  fi
-  pid=""
-}
-trap stop_service EXIT
+trap service_stop EXIT
 start_service() { # extra -D options...
   rm -rf "$out/pg"
-  java -Xmx1g -Djava.awt.headless=true -Dbaga.warehouse="$warehouse" -Dbaga.demo=true -Dbaga.db.dir="$out/pg" \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN "$@" \
-    -jar "$out/app/quarkus-run.jar" > "$out/service-$phase.log" 2>&1 &
-  pid=$!
   local t0; t0=$(date +%s%N)
-  for _ in $(seq 1 180); do
-    curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$out/service-$phase.log" >&2; exit 1; }
-    sleep 0.5
-  done
+  service_start "$out/app" "$out/pg" "$port" "$warehouse" "$out/service-$phase.log" "$@"
   startup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 base="http://127.0.0.1:$port/api/v1"
-basic() { printf 'Authorization: Basic %s' "$(printf '%s:demo' "$1" | base64)"; }
 declare -A sessions=()
 # The header a request of USER to URL carries: HTTP Basic for the API, the pages' session cookie otherwise
 # (signed in once per phase through the form, as a browser does).
 hdr() { # user url
   if [[ "$2" == */api/* ]]; then basic "$1"; return; fi
   if [[ -z "${sessions[$1]:-}" ]]; then
-    sessions[$1]=$(curl -s -o /dev/null -D - --data-urlencode "j_username=$1" --data-urlencode "j_password=demo" \
-      "http://127.0.0.1:$port/j_security_check" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(baga-session=[^;]*\).*/\1/p')
+    sessions[$1]=$(session_cookie "$port" "$1")
   fi
   printf 'Cookie: %s' "${sessions[$1]}"
 }
@@ -209,7 +186,7 @@ first_hit() { # name user url
 wrk_line() { # connections duration user url -> wrk's figures, then the cores used meanwhile (cpu.py)
   python3 "$HERE/cpu.py" snap "$pid" "$out/pg" > "$out/cpu-before.json"
   /usr/bin/time -f '%U %S' -o "$out/wrk-time.txt" \
-    wrk -t"$(( $1 < wthreads ? $1 : wthreads ))" -c"$1" -d"$2" --timeout 30s -s "$HERE/wrk-result.lua" \
+    wrk -t"$(( $1 < wthreads ? $1 : wthreads ))" -c"$1" -d"$2" --timeout 30s -s "$WRK_LUA" \
     -H "$(hdr "$3" "$4")" "$4" | tee -a "$out/wrk-$phase.txt" | grep '^WRK_RESULT' | sed 's/^WRK_RESULT //' \
     > "$out/wrk-line.txt" || true
   python3 "$HERE/cpu.py" snap "$pid" "$out/pg" > "$out/cpu-after.json"
@@ -263,9 +240,7 @@ for phase in ${phases//,/ }; do
     *) echo "unknown phase $phase" >&2; exit 2 ;;
   esac
   note "-- phase $phase (service ready in ${startup_ms} ms)"
-  child=$(curl -s -H "$(basic parent.premium)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["children"][0]["studentId"])')
-  school=$(curl -s -H "$(basic school)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schoolId"])')
-  district=$(curl -s -H "$(basic department)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["districtId"])')
+  demo_ids "$port"
   d_schools=$(python3 -c "import csv,sys; print(sum(1 for r in csv.DictReader(open('${input:-/dev/null}/schools.csv', encoding='utf-8')) if r['district_id']=='$district'))" 2>/dev/null || echo '?')
   note "   pupil $child of school $school; district $district ($d_schools schools)"
   sessions=()
@@ -289,7 +264,7 @@ for phase in ${phases//,/ }; do
   job_time "$district"
   memory
   service_metrics
-  stop_service
+  service_stop
 done
 
 # ------------------------------------------------------------------------------------------------ record

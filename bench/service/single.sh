@@ -12,7 +12,8 @@
 # ignored by builds that do not have one). Output: stdout, one line per endpoint; --save DIR keeps the last body
 # of each endpoint there (to compare two builds' answers).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 warehouse="" app="$ROOT/report-service/target/quarkus-app" repeat=5 port=18091 cold=0 label="" save=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,21 +33,10 @@ out="$ROOT/bench/out/service"; mkdir -p "$out"
 rm -rf "$out/single-app" "$out/single-pg"; cp -r "$app" "$out/single-app"
 extra=()
 [[ $cold == 1 ]] && extra=(-Dbaga.cache.max-rows=1 -Dbaga.cache.max-districts=0 -Dbaga.render-cache.max-bytes=0)
-java -Xmx1g -Djava.awt.headless=true -Dbaga.warehouse="$warehouse" -Dbaga.demo=true -Dbaga.db.dir="$out/single-pg" \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN "${extra[@]}" \
-  -jar "$out/single-app/quarkus-run.jar" > "$out/single-service.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { tail -30 "$out/single-service.log" >&2; exit 1; }
-  sleep 0.5
-done
+trap service_stop EXIT
+service_start "$out/single-app" "$out/single-pg" "$port" "$warehouse" "$out/single-service.log" "${extra[@]}"
 base="http://127.0.0.1:$port/api/v1"
-basic() { printf 'Authorization: Basic %s' "$(printf '%s:demo' "$1" | base64)"; }
-child=$(curl -s -H "$(basic parent.premium)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["children"][0]["studentId"])')
-school=$(curl -s -H "$(basic school)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["schoolId"])')
-district=$(curl -s -H "$(basic department)" "$base/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["districtId"])')
+demo_ids "$port"
 names=("student grades" "analytics JSON" "dynamics PNG" "pupil report PDF" "medal candidates JSON"
        "district indicators JSON" "district report PDF (inline)")
 users=(parent.premium parent.premium parent.premium parent.premium school department department)

@@ -14,8 +14,8 @@
 # heap after GC did not grow by more than 64 MB. Output: bench/out/soak/ (logs), and unless --no-record
 # bench/results/DATE-soak.md.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HERE="$ROOT/bench/service"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 duration=600 conns=50 switch_at=300 port=18091 record=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,17 +31,13 @@ done
 [[ "$duration" =~ ^[0-9]+$ && "$switch_at" =~ ^[0-9]+$ && "$conns" =~ ^[0-9]+$ ]] \
   || { echo "soak.sh: --duration, --switch-at and --connections take whole numbers" >&2; exit 2; }
 (( switch_at < duration )) || { echo "soak.sh: --switch-at must be before the end (--duration)" >&2; exit 2; }
-for tool in wrk curl java jcmd python3; do
-  command -v "$tool" >/dev/null || { echo "soak.sh: $tool missing (wrk: apt-get install -y wrk)" >&2; exit 2; }
-done
+need_tools "soak.sh: " wrk curl java jcmd python3
 out="$ROOT/bench/out/soak"; rm -rf "$out"; mkdir -p "$out"
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$out/soak.txt" >&2; }
 
 # ------------------------------------------------------------------------------------------ pipeline + service
-jar=$(ls "$ROOT"/analytics-jobs/target/analytics-jobs-*.jar 2>/dev/null | grep -v -- '-tests\|-sources' | head -1 || true)
-[[ -n "$jar" ]] || { "$ROOT/mvnw" -q -B -DskipTests install -pl analytics-jobs -am; jar=$(ls "$ROOT"/analytics-jobs/target/analytics-jobs-*.jar | grep -v -- '-tests\|-sources' | head -1); }
-cp "$jar" "$out/analytics-jobs.jar"
-flags="$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$ROOT/pom.xml")"
+cp "$(jobs_jar)" "$out/analytics-jobs.jar"
+flags="$(spark_flags)"
 warehouse="$out/warehouse"
 pipeline() { # log file
   # shellcheck disable=SC2086
@@ -53,36 +49,19 @@ log "pipeline on the committed sample"
 pipeline "$out/pipeline-1.log" || { tail -20 "$out/pipeline-1.log" >&2; exit 1; }
 first=$(cat "$warehouse/CURRENT")
 
-app="$ROOT/report-service/target/quarkus-app"
-if [[ ! -f "$app/quarkus-run.jar" || -n "$(find "$ROOT/report-service/src/main" -newer "$app/quarkus-run.jar" -type f | head -1)" ]]; then
-  log "building report-service"
-  "$ROOT/mvnw" -q -B -DskipTests package -pl report-service >&2
-fi
-cp -r "$app" "$out/app"
-java -Xmx1g -Djava.awt.headless=true -Dbaga.warehouse="$warehouse" -Dbaga.demo=true -Dbaga.db.dir="$out/pg" \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.log.level=WARN \
-  -jar "$out/app/quarkus-run.jar" > "$out/service.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
+ensure_service_build
+cp -r "$ROOT/report-service/target/quarkus-app" "$out/app"
+trap service_stop EXIT
 trap 'exit 1' INT TERM
-for _ in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { tail -30 "$out/service.log" >&2; exit 1; }
-  sleep 0.5
-done
+service_start "$out/app" "$out/pg" "$port" "$warehouse" "$out/service.log"
 base="http://127.0.0.1:$port"
-auth() { printf 'Basic %s' "$(printf '%s:demo' "$1" | base64)"; }
-cookie() { curl -s -o /dev/null -D - --data-urlencode "j_username=$1" --data-urlencode "j_password=demo" \
-  "$base/j_security_check" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(baga-session=[^;]*\).*/\1/p'; }
-json() { curl -s -H "Authorization: $(auth "$1")" "$base/api/v1/me" | python3 -c "import json,sys; print(json.load(sys.stdin)$2)"; }
-child=$(json parent.premium '["children"][0]["studentId"]')
-school=$(json school '["schoolId"]')
-district=$(json department '["districtId"]')
+demo_ids "$port"
 snapshot_served() { curl -s -H "Authorization: $(auth department)" "$base/api/v1/snapshot" \
   | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("snapshotId") or d.get("id") or "")'; }
 
 # ------------------------------------------------------------------------------------------ wrk script
-parent_cookie=$(cookie parent.premium); school_cookie=$(cookie school); dep_cookie=$(cookie department)
+parent_cookie=$(session_cookie "$port" parent.premium); school_cookie=$(session_cookie "$port" school)
+dep_cookie=$(session_cookie "$port" department)
 {
   # The requests are built in init(): only then has wrk set the Host header that wrk.format copies into each.
   echo 'local reqs = {}'
@@ -100,7 +79,7 @@ parent_cookie=$(cookie parent.premium); school_cookie=$(cookie school); dep_cook
   echo 'end'
   echo 'local i = 0'
   echo 'request = function() i = i % #reqs + 1; return reqs[i] end'
-  cat "$HERE/wrk-result.lua"
+  cat "$WRK_LUA"
 } > "$out/soak.lua"
 
 heap_mb() {
