@@ -153,7 +153,8 @@ public final class IncrementalRun {
         Dataset<Row> copies = accepted(now.where(col("file").isin(copyFiles.toArray())))
                 .join(broadcast(keys), new String[] {"key_hash", "source", "event_id"}, "left_semi")
                 .localCheckpoint();
-        Duplicates resolved = Duplicates.resolve(copies);
+        // copies of few events, read whole: a database's rows may share their place
+        Duplicates resolved = Duplicates.resolve(copies, true);
         Dataset<Row> winners = SnapshotWriter.typed(Table.GRADE_EVENTS, resolved.kept())
                 .localCheckpoint();
         Dataset<Row> pupils = touched.select("student_id").union(copies.select("student_id")).distinct()

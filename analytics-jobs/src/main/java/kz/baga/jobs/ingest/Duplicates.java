@@ -32,34 +32,48 @@ import org.apache.spark.storage.StorageLevel;
 public record Duplicates(Dataset<Row> kept, Dataset<Row> repeated) {
 
     /** The columns of a {@code DUPLICATE} finding, as {@code reconciliation} has them. */
+    /** What picks a standing copy or describes it, read of each candidate when places are unique. */
+    private static final String[] CANDIDATE_COLUMNS = {"key_hash", "source", "event_id", "recorded_at", "file", "line",
+            "student_id", "subject_code", "academic_year", "term", "score", "school_id", "class_label"};
+
     public static final String[] FINDING_COLUMNS = {"student_id", "subject_code", "academic_year", "term", "issue",
             "detail", "school_id", "class_label"};
 
     /**
      * Duplicates are rare: they are found by the 64-bit hash of {@code (source, event_id)} that validation stored
      * ({@code key_hash}), one fixed-width column to read, group and look up. Only the rows whose hash repeats are
-     * candidates; they leave the accepted rows by that hash alone, and each event's standing copy comes back. A hash
-     * collision just makes one more candidate, which stands as its own event. Copies are not told apart by their
-     * place: a database's rows all have line 0.
+     * candidates, and of those only the columns that pick the surviving copy or describe it are read; a hash
+     * collision just makes one more candidate, which keeps its single copy. The copies that lose are then left out
+     * by their {@code (key_hash, file, line)}, so the one full pass over the accepted rows is the caller's write of
+     * {@link #kept}.
      *
-     * @param accepted validated rows without a reason, with {@code key_hash}
+     * @param accepted     validated rows without a reason, with {@code key_hash}
+     * @param sharedPlaces whether copies may share their place: a database's rows all have line 0. Then candidates
+     *                     are read whole, and a standing copy that shares its place with a losing one is added back.
      */
-    public static Duplicates resolve(Dataset<Row> accepted) {
+    public static Duplicates resolve(Dataset<Row> accepted, boolean sharedPlaces) {
         Dataset<Row> repeatedHashes = accepted.groupBy("key_hash").count().where(col("count").gt(1))
                 .select("key_hash").persist(StorageLevel.MEMORY_AND_DISK());
-        Column[] all = Arrays.stream(accepted.columns()).map(functions::col).toArray(Column[]::new);
-        // The latest recorded_at stands, then the later file and line; then a hash of the whole row, so that equal
+        Column[] read = (sharedPlaces ? Arrays.stream(accepted.columns()) : Arrays.stream(CANDIDATE_COLUMNS))
+                .map(functions::col).toArray(Column[]::new);
+        String[] place = {"key_hash", "file", "line"};
+        // The latest recorded_at stands, then the later file and line; then a hash of the row, so that equal
         // database rows (same place) give the same winner on every run.
-        Dataset<Row> candidates = accepted.join(broadcast(repeatedHashes), "key_hash", "left_semi")
+        Dataset<Row> candidates = accepted.select(read)
+                .join(broadcast(repeatedHashes), "key_hash", "left_semi")
                 .withColumn("rn", row_number().over(Window.partitionBy("source", "event_id")
                         .orderBy(col("recorded_at").desc_nulls_last(), col("file").desc(), col("line").desc(),
-                                xxhash64(all).desc())))
+                                xxhash64(read).desc())))
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> losers = candidates.where(col("rn").gt(1)).select(place[0], place[1], place[2]);
         Dataset<Row> winners = candidates.where(col("rn").equalTo(1));
         Dataset<Row> keys = candidates.groupBy("source", "event_id").agg(count(lit(1)).as("copies"))
                 .where(col("copies").gt(1)).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> kept = accepted.join(broadcast(repeatedHashes), "key_hash", "left_anti")
-                .unionByName(winners.select(all));
+        Dataset<Row> kept = accepted.join(broadcast(losers), place, "left_anti");
+        if (sharedPlaces) {
+            kept = kept.unionByName(winners.join(broadcast(losers), place, "left_semi").select(read)
+                    .coalesce(1));
+        }
         Dataset<Row> repeated = winners.join(broadcast(keys), new String[] {"source", "event_id"})
                 .select(col("source"), col("event_id"), col("copies"), col("student_id"), col("subject_code"),
                         col("academic_year"), col("term"), lit("DUPLICATE").as("issue"),

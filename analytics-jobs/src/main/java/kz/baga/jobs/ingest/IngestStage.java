@@ -64,7 +64,8 @@ public final class IngestStage {
         tables.writeAsync(Table.REJECTED_EVENTS, rejectedTable(rejectedColumns(stagedRows.where(col("reason").isNotNull()))
                 .unionByName(ref.rejected())));
 
-        Duplicates duplicates = Duplicates.resolve(stagedRows.where(col("reason").isNull()));
+        Duplicates duplicates = Duplicates.resolve(stagedRows.where(col("reason").isNull()),
+                input.sources().stream().anyMatch(s -> s.spec().isJdbc()));
         tables.write(Table.GRADE_EVENTS, duplicates.kept());
         Dataset<Row> repeated = tables.writeState(DUPLICATES_STATE, duplicates.repeated());
 

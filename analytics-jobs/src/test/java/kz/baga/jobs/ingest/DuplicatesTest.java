@@ -37,7 +37,7 @@ class DuplicatesTest extends SparkTestBase {
                 // the same hash as kundelik's e1 (a collision), but a single copy of its own event
                 copy(1, "bilimclass", "e1", "2025-10-01T09:00:00", "b.csv", 5, "4"),
                 copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10"));
-        duplicates = Duplicates.resolve(accepted);
+        duplicates = Duplicates.resolve(accepted, false);
     }
 
     @Test
@@ -68,27 +68,30 @@ class DuplicatesTest extends SparkTestBase {
     void databaseCopiesShareTheirPlaceButOneStillStands() {
         // a database's rows all have line 0 in one "file": a correction, and a row delivered twice as it was
         Duplicates db = Duplicates.resolve(df(ACCEPTED,
+                copy(6, "diary", "m0", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "5"),
                 copy(7, "diary", "m1", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "9"),
                 copy(7, "diary", "m1", "2026-02-12T09:00:00", "jdbc:diary.marks", 0, "4"),
                 copy(8, "diary", "m2", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "8"),
                 copy(8, "diary", "m2", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "8"),
                 copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "6"),
-                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "7")));
-        assertThat(rows(db.kept(), "event_id", "cast(score as string)")).hasSize(3)
-                .contains(row("m1", "4.00"), row("m2", "8.00"));
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "7"),
+                // a single copy of its own event whose key hash collides with m1's
+                copy(7, "other", "x1", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "3")), true);
+        assertThat(rows(db.kept(), "event_id", "cast(score as string)")).hasSize(5)
+                .contains(row("m0", "5.00"), row("m1", "4.00"), row("m2", "8.00"), row("x1", "3.00"));
         assertThat(Duplicates.mergedBySource(db.repeated())).isEqualTo(Map.of("diary", 3L));
         // the same winner on every run, whatever order the rows come in
         String m3 = rows(db.kept().where("event_id = 'm3'"), "cast(score as string)").get(0).getString(0);
         Duplicates reversed = Duplicates.resolve(df(ACCEPTED,
                 copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "7"),
-                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "6")));
+                copy(9, "diary", "m3", "2026-02-10T15:00:00", "jdbc:diary.marks", 0, "6")), true);
         assertThat(rows(reversed.kept(), "cast(score as string)")).containsExactly(row(m3));
     }
 
     @Test
     void withoutRepeatsThereAreNoFindings() {
         Duplicates none = Duplicates.resolve(df(ACCEPTED,
-                copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10")));
+                copy(3, "bilimclass", "e3", "2025-10-03T09:00:00", "b.csv", 6, "10")), false);
         assertThat(none.repeated().count()).isZero();
         assertThat(Duplicates.mergedBySource(none.repeated())).isEmpty();
         assertThat(none.kept().count()).isEqualTo(1);
