@@ -34,9 +34,9 @@ import org.jboss.logging.Logger;
  * grows, its generations one after another, each beginning with its rotation line.
  *
  * <p>A write that fails, or lines left waiting for a minute (a hung mount), starts a failure episode: one warning,
- * the state {@code degraded} (health, verify), and retries on every new line and every 10 s. Each retry first catches up from the local files — the lines after the
- * last one the copy holds, from the current file and, across a rotation, the newest archive — so no line is lost
- * once the copy can be written again. A copy that does not exist yet starts with the whole current file.
+ * the state {@code degraded} (health, verify), and retries on every new line and every 10 s. Each retry first
+ * catches up from the local files — the lines after the last one the copy holds, from the current file and, across
+ * a rotation, the newest archive — so no line is lost once the copy can be written again. A copy that does not exist yet starts with the whole current file.
  */
 public final class CheckpointCopy implements AutoCloseable {
 
