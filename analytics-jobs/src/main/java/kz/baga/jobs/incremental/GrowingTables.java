@@ -8,9 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -41,19 +39,29 @@ public final class GrowingTables {
      * @param ranges     by the rows' file ({@code jdbc:TABLE}): what to read
      * @param records    by file: how far each table has been read, for the manifest
      * @param slices     every read this snapshot is made of, as validated files (key → digest), old and new
-     * @param added      the reads of this run (keys of {@code slices})
      * @param newRows    rows above the last reads (incremental), or all rows with a value (full)
      * @param fullReason why the run cannot build on earlier reads (null: it can)
      */
     public record Reads(Map<String, TableRange> ranges, Map<String, DatabaseRead> records, Map<String, String> slices,
-                        List<String> added, long newRows, String fullReason) {
+                        long newRows, String fullReason) {
 
-        static Reads none() {
-            return new Reads(Map.of(), Map.of(), Map.of(), List.of(), 0, null);
+        Reads() {
+            this(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), 0, null);
         }
 
         static Reads refuse(String reason) {
-            return new Reads(Map.of(), Map.of(), Map.of(), List.of(), 0, reason);
+            return new Reads(Map.of(), Map.of(), Map.of(), 0, reason);
+        }
+
+        /**
+         * This run reads {@code file} above {@code after} (null: from the start) up to {@code p.max()}: the maps are
+         * filled in, the count of new rows comes back in the returned copy.
+         */
+        Reads read(String file, String column, String after, Probe p, long newer) {
+            ranges.put(file, new TableRange(column, after, p.max()));
+            records.put(file, new DatabaseRead(column, p.max(), p.withValue()));
+            slices.put(sliceKey(file, p.max()), digest(file, after, p.max()));
+            return new Reads(ranges, records, slices, newRows + newer, null);
         }
     }
 
@@ -66,26 +74,15 @@ public final class GrowingTables {
 
     /** The database sources read whole: every row with a value up to the highest now, and the rows with none. */
     public static Reads full(InputFolder input, Map<String, String> env) {
-        Map<String, TableRange> ranges = new TreeMap<>();
-        Map<String, DatabaseRead> records = new TreeMap<>();
-        Map<String, String> slices = new TreeMap<>();
-        List<String> added = new ArrayList<>();
-        long rows = 0;
+        Reads reads = new Reads();
         for (InputFolder.Source s : input.sources()) {
             SourceSpec spec = s.spec();
-            if (!spec.isJdbc() || spec.growingColumn() == null) {
-                continue;
+            if (spec.isJdbc() && spec.growingColumn() != null) {
+                Probe p = probe(spec, env, null);
+                reads = reads.read(spec.databaseFile(), spec.growingColumn(), null, p, p.withValue());
             }
-            Probe p = probe(spec, env, null);
-            String file = spec.databaseFile();
-            ranges.put(file, new TableRange(spec.growingColumn(), null, p.max()));
-            records.put(file, new DatabaseRead(spec.growingColumn(), p.max(), p.withValue()));
-            String key = sliceKey(file, p.max());
-            slices.put(key, digest(file, null, p.max()));
-            added.add(key);
-            rows += p.withValue();
         }
-        return new Reads(ranges, records, slices, added, rows, null);
+        return reads;
     }
 
     /**
@@ -97,15 +94,7 @@ public final class GrowingTables {
      */
     public static Reads after(InputFolder input, Map<String, String> env, Map<String, DatabaseRead> previous,
                               Map<String, String> previousValidated) {
-        boolean any = input.sources().stream().anyMatch(s -> s.spec().isJdbc());
-        if (!any) {
-            return Reads.none();
-        }
-        Map<String, TableRange> ranges = new TreeMap<>();
-        Map<String, DatabaseRead> records = new TreeMap<>();
-        Map<String, String> slices = new TreeMap<>();
-        List<String> added = new ArrayList<>();
-        long rows = 0;
+        Reads reads = new Reads();
         for (InputFolder.Source s : input.sources()) {
             SourceSpec spec = s.spec();
             if (!spec.isJdbc()) {
@@ -130,6 +119,7 @@ public final class GrowingTables {
                         + before.upTo() + " where the last run read " + before.rows()
                         + ": rows were deleted, changed or added below its last value");
             }
+            Map<String, String> slices = reads.slices();
             previousValidated.forEach((key, sha) -> {
                 if (ValidatedFiles.fileOf(key).equals(file)) {
                     slices.put(key, sha);
@@ -137,17 +127,12 @@ public final class GrowingTables {
             });
             long newer = p.withValue() - before.rows();
             if (newer > 0) {
-                ranges.put(file, new TableRange(spec.growingColumn(), before.upTo(), p.max()));
-                records.put(file, new DatabaseRead(spec.growingColumn(), p.max(), p.withValue()));
-                String key = sliceKey(file, p.max());
-                slices.put(key, digest(file, before.upTo(), p.max()));
-                added.add(key);
-                rows += newer;
+                reads = reads.read(file, spec.growingColumn(), before.upTo(), p, newer);
             } else {
-                records.put(file, before);
+                reads.records().put(file, before);
             }
         }
-        return new Reads(ranges, records, slices, added, rows, null);
+        return reads;
     }
 
     /** The validated-file name of one read: the rows' file and the highest value it read. */

@@ -110,7 +110,8 @@ public final class IncrementalRun {
         if (!plan.toParse().isEmpty()) {
             progress.accept("ingest: parsing " + plan.toParse().size() + " new or changed file(s)");
             String staged = tables.workPath(IngestStage.STAGED);
-            validated = IngestStage.stage(spark, input.only(plan.toParse()), env, ref, rules, staged);
+            validated = IngestStage.stage(spark, input.only(plan.toParse().stream().map(ValidatedFiles::fileOf)
+                    .toList()), env, ref, rules, staged);
             parsed = IngestStage.readStaged(spark, validated, staged);
         }
         Dataset<Row> unchanged = readValidated(plan.context(), plan.unchanged(), plan.files());

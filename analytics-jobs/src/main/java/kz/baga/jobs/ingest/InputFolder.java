@@ -185,14 +185,14 @@ public final class InputFolder {
 
     /**
      * The same folder with only the named event files (named as their rows name them: the source's folder and the
-     * file's name); sources left without files are dropped. What an incremental run parses.
+     * file's name, or {@code jdbc:TABLE} for a database source); sources left without files are dropped. What an
+     * incremental run parses.
      */
     public InputFolder only(java.util.Collection<String> files) {
         List<Source> kept = new ArrayList<>();
         for (Source s : sources) {
             if (s.spec().isJdbc()) {
-                // a database table is named by its reads (file@up-to), one per run that found new rows
-                if (files.stream().anyMatch(f -> f.startsWith(s.spec().databaseFile() + "@"))) {
+                if (files.contains(s.spec().databaseFile())) {
                     kept.add(s);
                 }
                 continue;
