@@ -3,7 +3,7 @@
 #
 #   bench/service/run.sh [--schools N [--one-district] [--gen "GENERATOR ARGS"]] [--input DIR] [--warehouse DIR]
 #                        [--duration 15s] [--connections 50] [--threads 2] [--report-connections 4]
-#                        [--warmup 5s] [--single-duration 5s]
+#                        [--warmup 30s] [--single-duration 5s]
 #                        [--phases warm,cold] [--port 18090] [--no-record] [--app DIR] [--label TEXT]
 #
 # Data (made once, then reused from bench/data/service-TAG/):
@@ -26,7 +26,8 @@
 #          baga.render-cache.max-bytes=0: every request builds its school/district read model from Parquet and
 #          renders its chart/PDF/indicators JSON (the OS page cache stays warm: this machine is shared)
 # In each phase, first the latency of the very first request per endpoint after start (curl), then per
-# endpoint: a wrk warm-up (WARMUP, not recorded), wrk -t THREADS -c CONNECTIONS -d DURATION --timeout 30s, and
+# endpoint: a wrk warm-up (WARMUP, not recorded; 5 s left the first endpoints measured while the JIT of a freshly
+# started service still compiled them), wrk -t THREADS -c CONNECTIONS -d DURATION --timeout 30s, and
 # wrk -c1 -d SINGLE-DURATION (latency without queueing); the district report (inline, ?async=false) with
 # --report-connections; one district report as a job (202 -> poll -> PDF) end to end; the JVM's peak RSS
 # (VmHWM) and heap after a full GC; the audit group commit's batch sizes and the render cache's hits and misses
@@ -41,7 +42,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 schools="" one_district=0 gen_args="" input="" warehouse="" duration=15s conns=50 wthreads=2 report_conns=4
-phases="warm,cold" port=18090 record=1 warmup=5s single_duration=5s app_src="" label=""
+phases="warm,cold" port=18090 record=1 warmup=30s single_duration=5s app_src="" label=""
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
