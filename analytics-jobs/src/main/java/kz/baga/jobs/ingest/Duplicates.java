@@ -31,11 +31,11 @@ import org.apache.spark.storage.StorageLevel;
  */
 public record Duplicates(Dataset<Row> kept, Dataset<Row> repeated) {
 
-    /** The columns of a {@code DUPLICATE} finding, as {@code reconciliation} has them. */
     /** What picks a standing copy or describes it, read of each candidate when places are unique. */
     private static final String[] CANDIDATE_COLUMNS = {"key_hash", "source", "event_id", "recorded_at", "file", "line",
             "student_id", "subject_code", "academic_year", "term", "score", "school_id", "class_label"};
 
+    /** The columns of a {@code DUPLICATE} finding, as {@code reconciliation} has them. */
     public static final String[] FINDING_COLUMNS = {"student_id", "subject_code", "academic_year", "term", "issue",
             "detail", "school_id", "class_label"};
 

@@ -36,7 +36,8 @@ import org.jboss.logging.Logger;
  * <p>A write that fails, or lines left waiting for a minute (a hung mount), starts a failure episode: one warning,
  * the state {@code degraded} (health, verify), and retries on every new line and every 10 s. Each retry first
  * catches up from the local files — the lines after the last one the copy holds, from the current file and, across
- * a rotation, the newest archive — so no line is lost once the copy can be written again. A copy that does not exist yet starts with the whole current file.
+ * a rotation, the newest archive — so no line is lost once the copy can be written again. A copy that does not
+ * exist yet starts with the whole current file.
  */
 public final class CheckpointCopy implements AutoCloseable {
 
@@ -260,8 +261,8 @@ public final class CheckpointCopy implements AutoCloseable {
                     } else if (!current.isEmpty() && generation(last) < generation(current.get(0))) {
                         // more than one rotation while the copy could not be written: the generations between
                         // are lost to it (verify says which), the current one is copied whole
-                        LOG.warn("the audit checkpoint copy " + file + " missed generations " + generation(last)
-                                + ".." + (generation(current.get(0)) - 1) + " in part: the current one is copied whole");
+                        LOG.warn("the audit checkpoint copy " + file + " missed generations " + generation(last) + ".."
+                                + (generation(current.get(0)) - 1) + " in part: the current one is copied whole");
                         out = current;
                     } else {
                         LOG.warn("the last line of the audit checkpoint copy " + file + " is not among the local "
